@@ -1,0 +1,74 @@
+import type { CoreConfig } from '../config.js';
+
+/** Bump when the chunking, the stored files or the hashing features change meaning: old stores rebuild. */
+export const STORE_FORMAT_VERSION = 1;
+
+export interface StoreManifest {
+  formatVersion: number;
+  embedding: { provider: string; model: string; dimensions: number };
+  chunking: { targetChars: number; overlapSentences: number };
+  /** sha256 of each seed file, by source path. */
+  seeds: Record<string, string>;
+  documents: { source: string; title: string; date?: string; photo?: string; url?: string; sentences: number; chunks: number }[];
+  skipped: { source: string; reason: string }[];
+  chunkCount: number;
+  builtAt: string;
+  buildMs: number;
+}
+
+/** What the manifest must say for the store to be used with this configuration and these seeds. */
+export interface ExpectedStore {
+  embedding: { provider: string; model: string; dimensions?: number };
+  chunking: { targetChars: number; overlapSentences: number };
+  seeds: Record<string, string>;
+}
+
+export function expectedStore(config: CoreConfig, seeds: Record<string, string>): ExpectedStore {
+  return {
+    embedding: {
+      provider: config.embeddings.provider,
+      model: config.embeddings.model,
+      // Neural models report their own size; only the hashing embedder's is configured.
+      dimensions: config.embeddings.provider === 'hashing' ? config.embeddings.dimensions : undefined,
+    },
+    chunking: { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences },
+    seeds,
+  };
+}
+
+function listNames(names: string[]): string {
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+/** Why a stored manifest can't be used, in one line; null when it can. */
+export function staleReason(manifest: StoreManifest, expected: ExpectedStore): string | null {
+  if (manifest.formatVersion !== STORE_FORMAT_VERSION) {
+    return `store format ${manifest.formatVersion} is not the current ${STORE_FORMAT_VERSION}`;
+  }
+  const e = expected.embedding;
+  const m = manifest.embedding;
+  if (m.provider !== e.provider || m.model !== e.model || (e.dimensions !== undefined && m.dimensions !== e.dimensions)) {
+    return `embeddings changed (${m.provider}/${m.model}/${m.dimensions} → ${e.provider}/${e.model}${e.dimensions ? `/${e.dimensions}` : ''})`;
+  }
+  const c = manifest.chunking;
+  if (c.targetChars !== expected.chunking.targetChars || c.overlapSentences !== expected.chunking.overlapSentences) {
+    return `chunking changed (size ${c.targetChars}/overlap ${c.overlapSentences} → ${expected.chunking.targetChars}/${expected.chunking.overlapSentences})`;
+  }
+  const added = Object.keys(expected.seeds).filter((s) => !(s in manifest.seeds));
+  const removed = Object.keys(manifest.seeds).filter((s) => !(s in expected.seeds));
+  const edited = Object.keys(expected.seeds).filter((s) => s in manifest.seeds && manifest.seeds[s] !== expected.seeds[s]);
+  const changes = [
+    added.length ? `added ${listNames(added)}` : '',
+    removed.length ? `removed ${listNames(removed)}` : '',
+    edited.length ? `edited ${listNames(edited)}` : '',
+  ].filter(Boolean);
+  return changes.length ? `seeds changed: ${changes.join('; ')}` : null;
+}
+
+export function isManifest(value: unknown): value is StoreManifest {
+  const m = value as StoreManifest;
+  return (
+    !!m && typeof m === 'object' && typeof m.formatVersion === 'number' && !!m.embedding && !!m.chunking &&
+    !!m.seeds && typeof m.seeds === 'object' && Array.isArray(m.documents) && typeof m.chunkCount === 'number'
+  );
+}

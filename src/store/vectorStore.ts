@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Embeddings } from '@langchain/core/embeddings';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { Chunk, IndexedDocument } from '../chunk/chunker.js';
+import { HashingEmbeddings, deserializeIdf, serializeIdf } from '../embed/hashingEmbeddings.js';
+import { KnowledgeBase, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { isManifest, type StoreManifest } from './manifest.js';
+
+/**
+ * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (LangChain HNSWLib files,
+ * our chunks and documents, the manifest), and `CURRENT`, naming the one in use. A build writes a new
+ * generation under a temporary name, renames it, then swaps `CURRENT` atomically: a crash mid-build leaves
+ * the old store in use, and a reader never sees half a store.
+ */
+const CURRENT = 'CURRENT';
+const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json' };
+
+export async function currentGeneration(storeDir: string): Promise<string | null> {
+  try {
+    const name = (await fs.readFile(path.join(storeDir, CURRENT), 'utf8')).trim();
+    return /^gen-[\w-]+$/.test(name) ? path.join(storeDir, name) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function readManifest(storeDir: string): Promise<StoreManifest | null> {
+  const gen = await currentGeneration(storeDir);
+  if (!gen) return null;
+  try {
+    const manifest: unknown = JSON.parse(await fs.readFile(path.join(gen, FILES.manifest), 'utf8'));
+    return isManifest(manifest) ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<void> {
+  await fs.mkdir(storeDir, { recursive: true });
+  const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const temp = path.join(storeDir, `.tmp-gen-${id}`);
+  const final = path.join(storeDir, `gen-${id}`);
+  try {
+    await fs.mkdir(temp);
+    if (kb.size > 0) await kb.vectors.save(temp);
+    // Documents are stored without their content: it is re-read from the seeds, which the manifest hashes.
+    const documents = kb.documents.map(({ content: _content, ...rest }) => rest);
+    await fs.writeFile(path.join(temp, FILES.chunks), JSON.stringify(kb.chunks));
+    await fs.writeFile(path.join(temp, FILES.documents), JSON.stringify(documents));
+    if (kb.embeddings instanceof HashingEmbeddings && kb.embeddings.idf) {
+      await fs.writeFile(path.join(temp, FILES.idf), JSON.stringify(serializeIdf(kb.embeddings.idf)));
+    }
+    await fs.writeFile(path.join(temp, FILES.manifest), JSON.stringify(manifest, null, 2));
+    await fs.rename(temp, final);
+  } catch (error) {
+    await fs.rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  await writeFileAtomic(path.join(storeDir, CURRENT), `gen-${id}\n`);
+  await removeOldGenerations(storeDir, `gen-${id}`);
+}
+
+/** Old generations and abandoned temporary builds. A process that loaded one keeps it in memory. */
+async function removeOldGenerations(storeDir: string, keep: string): Promise<void> {
+  const entries = await fs.readdir(storeDir).catch(() => [] as string[]);
+  const oldTemps = entries.filter((e) => e.startsWith('.tmp-gen-'));
+  const oldGens = entries.filter((e) => e.startsWith('gen-') && e !== keep);
+  for (const name of [...oldGens, ...oldTemps]) {
+    if (name.startsWith('.tmp-gen-')) {
+      // Another process may be building right now: leave recent temporaries alone.
+      const stat = await fs.stat(path.join(storeDir, name)).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs < 60 * 60 * 1000) continue;
+    }
+    await fs.rm(path.join(storeDir, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Loads the current generation. `contents` gives each document's text (from the seeds just read), so
+ * offsets are checked against the real files. Throws if anything is missing or inconsistent.
+ */
+export async function loadStore(
+  storeDir: string,
+  embeddings: Embeddings,
+  contents: Map<string, string>,
+  options: RetrievalOptions,
+): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
+  const gen = await currentGeneration(storeDir);
+  if (!gen) throw new Error('no current store');
+  const read = async (file: string) => JSON.parse(await fs.readFile(path.join(gen, file), 'utf8')) as unknown;
+  const manifest = await read(FILES.manifest);
+  if (!isManifest(manifest)) throw new Error('manifest is malformed');
+  const chunks = (await read(FILES.chunks)) as Chunk[];
+  const docMeta = (await read(FILES.documents)) as Omit<IndexedDocument, 'content'>[];
+  if (!Array.isArray(chunks) || chunks.length !== manifest.chunkCount) throw new Error('chunk list does not match the manifest');
+  const documents: IndexedDocument[] = docMeta.map((d) => {
+    const content = contents.get(d.source);
+    if (content === undefined) throw new Error(`document ${d.source} is missing`);
+    return { ...d, content };
+  });
+  for (const c of chunks) {
+    if (contents.get(c.source)?.slice(c.start, c.end) !== c.text) throw new Error(`chunk ${c.id} does not match its source`);
+  }
+  let model = embeddings;
+  if (embeddings instanceof HashingEmbeddings) {
+    const idf = deserializeIdf((await read(FILES.idf)) as { documents: number; df: string });
+    model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf });
+  }
+  let vectors: HNSWLib;
+  if (chunks.length > 0) {
+    vectors = await HNSWLib.load(gen, model);
+    if (vectors.index.getCurrentCount() !== chunks.length) throw new Error('vector index does not match the chunk list');
+  } else {
+    vectors = new HNSWLib(model, { space: 'cosine', numDimensions: 1 });
+  }
+  return { kb: new KnowledgeBase(documents, chunks, vectors, model, options), manifest };
+}
