@@ -1,0 +1,75 @@
+import { promises as fs } from 'node:fs';
+import { config as loadDotenv } from 'dotenv';
+import { CommanderError, type Command } from 'commander';
+import { UserInputError, oneLine } from '../errors.js';
+
+/** Longest question or query we accept, in characters. */
+export const MAX_QUERY_CHARS = 2000;
+
+/** Loads `.env` (if any) without overriding variables already set. Quiet: never prints values. */
+export function loadEnvFile(): void {
+  loadDotenv({ quiet: true } as Parameters<typeof loadDotenv>[0]);
+}
+
+/**
+ * Cleans a question or query: control characters are removed (never echoed raw), whitespace folded.
+ * Throws a UserInputError with a one-line reason when nothing usable is left or it is too long.
+ */
+export function cleanQuery(raw: string, what = 'query', maxChars = MAX_QUERY_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!cleaned) throw new UserInputError(`The ${what} is empty.`);
+  if (cleaned.length > maxChars) throw new UserInputError(`The ${what} is too long (${cleaned.length} characters; the limit is ${maxChars}).`);
+  return cleaned;
+}
+
+/** Non-empty lines of a batch file. */
+export async function readBatchFile(file: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserInputError(`Cannot read batch file ${file}: ${(error as NodeJS.ErrnoException).code ?? oneLine(error)}`);
+  }
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+}
+
+export function parseIntOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) throw new UserInputError(`${name} must be a whole number from ${min} to ${max}.`);
+    const n = Number(value);
+    if (n < min || n > max) throw new UserInputError(`${name} must be from ${min} to ${max}, got ${n}.`);
+    return n;
+  };
+}
+
+/** Commander set up to throw instead of printing usage and exiting, so every bad input ends the same way. */
+export function strictCommand(program: Command): Command {
+  return program
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) })
+    .showHelpAfterError(false);
+}
+
+/**
+ * Runs a CLI entry point: bad input or configuration → one line on stderr and exit code 2; any other failure →
+ * one line and exit code 1. Never a stack trace.
+ */
+export async function runCli(main: () => Promise<void>): Promise<void> {
+  try {
+    loadEnvFile();
+    await main();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
+      process.stderr.write(`error: ${oneLine(error.message.replace(/^error:\s*/i, ''))}\n`);
+      process.exit(2);
+    }
+    if (error instanceof UserInputError) {
+      process.stderr.write(`error: ${oneLine(error)}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`error: ${oneLine(error)}\n`);
+    process.exit(1);
+  }
+}
