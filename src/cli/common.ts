@@ -16,7 +16,6 @@ export function loadEnvFile(): void {
  * Throws a UserInputError with a one-line reason when nothing usable is left or it is too long.
  */
 export function cleanQuery(raw: string, what = 'query', maxChars = MAX_QUERY_CHARS): string {
-  // eslint-disable-next-line no-control-regex
   const cleaned = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
   if (!cleaned) throw new UserInputError(`The ${what} is empty.`);
   if (cleaned.length > maxChars) throw new UserInputError(`The ${what} is too long (${cleaned.length} characters; the limit is ${maxChars}).`);

@@ -37,7 +37,7 @@ const isUpper = (ch: string) => /\p{Lu}/u.test(ch);
 const isLower = (ch: string) => /\p{Ll}/u.test(ch);
 const isDigit = (ch: string) => /\p{Nd}/u.test(ch);
 const isSpace = (ch: string) => /\s/u.test(ch);
-const canStartSentence = (ch: string) => /[\p{Lu}\p{Nd}"'“‘(\[«¿¡\-–—•*]/u.test(ch);
+const canStartSentence = (ch: string) => /[\p{Lu}\p{Nd}"'“‘([«¿¡\-–—•*]/u.test(ch);
 
 /** The word (letters and inner dots) that ends right before position `i`, lower-cased. */
 function wordBefore(text: string, i: number): string {
