@@ -13,7 +13,13 @@ export function createProgress(label: string, delayMs = 500): { update: (done: n
       if (!enabled) return;
       if (!bar && Date.now() - started >= delayMs && done < total) {
         bar = new cliProgress.SingleBar(
-          { format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
+          {
+            format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+            stream: process.stderr,
+            hideCursor: true,
+            // Without this cli-progress draws nothing when stderr is not a terminal (BRIEFING_PROGRESS=1 in a pipe).
+            noTTYOutput: !process.stderr.isTTY,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done);

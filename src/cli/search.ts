@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
-import { openKnowledgeBase } from '../store/openKnowledgeBase.js';
 import { cleanQuery, parseIntOption, readBatchFile, runCli, strictCommand } from './common.js';
 
 export interface SearchOutput {
@@ -56,7 +55,10 @@ await runCli(async () => {
   // Validate everything before the (slow) store is opened.
   const cleaned = options.batch ? queries.map((q) => { try { return cleanQuery(q); } catch { return null; } }) : [cleanQuery(queries[0])];
 
-  const opened = await openKnowledgeBase(loadCoreConfig(), { log: (line) => process.stderr.write(`${line}\n`) });
+  const config = loadCoreConfig();
+  // Loaded only after the input is known to be good: bad input fails fast, without loading LangChain.
+  const { openKnowledgeBase } = await import('../store/openKnowledgeBase.js');
+  const opened = await openKnowledgeBase(config, { log: (line) => process.stderr.write(`${line}\n`) });
   if (options.source && !opened.kb.chunksBySource.has(options.source)) {
     throw new UserInputError(`Unknown source ${options.source}; see the sources with npm run ingest.`);
   }

@@ -129,8 +129,9 @@ export class KnowledgeBase {
 
   /**
    * Hybrid retrieval. Candidates come from both indexes; each candidate's dense similarity is computed
-   * exactly, its BM25 score is scaled by the query's best BM25 score, and the two are mixed linearly.
-   * (Rank fusion was measured worse than BM25 alone on the eval sets; see README, "Retrieval".)
+   * exactly. Both scores are scaled by the query's best candidate (so neither scale dominates: BM25 is
+   * unbounded, hashing cosines sit around 0.1–0.5) and mixed linearly with `lexicalWeight`.
+   * (Rank fusion and unscaled mixing were measured worse than BM25 alone on the eval sets; see README.)
    */
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     if (this.chunks.length === 0 || !query.trim()) return [];
@@ -138,14 +139,18 @@ export class KnowledgeBase {
     const vector = await this.embeddings.embedQuery(query);
     const [dense, lexical] = [await this.denseSearch(vector, pool, options.source), this.lexicalSearch(query, pool, options.source)];
     const lexicalScore = new Map(lexical.map((h) => [h.index, h.score]));
-    const candidates = new Set<number>([...dense.map((d) => d.index), ...lexical.map((l) => l.index)]);
+    const candidates = [...new Set<number>([...dense.map((d) => d.index), ...lexical.map((l) => l.index)])];
     const maxLexical = lexical.length ? lexical[0].score : 0;
+    // HNSW already measured the dense candidates exactly; only lexical-only ones need their vector read.
+    const denseSim = new Map(dense.map((d) => [d.index, d.similarity]));
+    const similarities = candidates.map((index) => Math.max(0, denseSim.get(index) ?? this.similarity(vector, index)));
+    const maxDense = Math.max(0, ...similarities);
     const w = this.options.lexicalWeight;
-    const scored = [...candidates].map((index) => {
+    const scored = candidates.map((index, i) => {
       const lexicalRaw = lexicalScore.get(index) ?? 0;
-      const denseSim = Math.max(0, this.similarity(vector, index));
       const lexicalNorm = maxLexical > 0 ? lexicalRaw / maxLexical : 0;
-      return { index, lexical: lexicalRaw, dense: denseSim, score: w * lexicalNorm + (1 - w) * denseSim };
+      const denseNorm = maxDense > 0 ? similarities[i] / maxDense : 0;
+      return { index, lexical: lexicalRaw, dense: similarities[i], score: w * lexicalNorm + (1 - w) * denseNorm };
     });
     scored.sort((a, b) => b.score - a.score || a.index - b.index);
     return scored.slice(0, options.k).map((s, i) => ({

@@ -3,6 +3,8 @@ import type { Language } from '../text/language.js';
 
 export type SummaryStyle = 'brief' | 'bullets' | 'detailed';
 export const SUMMARY_STYLES: readonly SummaryStyle[] = ['brief', 'bullets', 'detailed'];
+/** Longest `--topic` accepted, in characters. */
+export const MAX_TOPIC_CHARS = 200;
 
 export interface SummaryRequest {
   style: SummaryStyle;

@@ -16,6 +16,11 @@ export const ENGLISH_STOPWORDS = new Set(
   up down out off again further once both each few own same too s t don doesn didn isn aren wasn weren`.split(/\s+/),
 );
 
+/** Question words take the particles -kah/-lah ("siapakah", "dimanakah"): still function words. */
+const PARTICLE = /(kah|lah)$/;
+
 export function isStopword(token: string): boolean {
-  return INDONESIAN_STOPWORDS.has(token) || ENGLISH_STOPWORDS.has(token);
+  if (INDONESIAN_STOPWORDS.has(token) || ENGLISH_STOPWORDS.has(token)) return true;
+  const bare = token.replace(PARTICLE, '');
+  return bare !== token && bare.length > 1 && INDONESIAN_STOPWORDS.has(bare);
 }

@@ -61,6 +61,15 @@ export function keyTerms(text: string): string[] {
   return words(text).filter((w) => !isStopword(w)).map(stem);
 }
 
+/**
+ * The terms a search query is scored on: its key terms, or all its terms when it has nothing but function
+ * words ("siapa dia?"), so such a query still finds something.
+ */
+export function queryTerms(text: string): string[] {
+  const keys = keyTerms(text);
+  return keys.length ? keys : terms(text);
+}
+
 /** Character n-grams of each word, with word-boundary markers ("<kang>" → "<kan", "kang", "ang>"). */
 export function charNgrams(text: string, n: number): string[] {
   const out: string[] = [];

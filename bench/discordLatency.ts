@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FakeDiscord } from '../tests/helpers/fakeDiscord.js';
+
+/**
+ * Discord latency: the bot runs as its own process (as `npm start` would) against the stand-in Discord; the
+ * stand-in sends `/ask` interactions, `concurrency` at a time, and times from sending INTERACTION_CREATE to the
+ * acknowledgement (callback type 5) and to the final answer (PATCH of @original). RSS is the bot process's
+ * resident memory once it is ready.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const QUESTIONS = [
+  'Siapa Menteri Luar Negeri Jepang?',
+  'Di mana Kang dan Pompeo bertemu?',
+  'What did Washington hope South Korea would join?',
+  'What is the capital of France?',
+  'Berapa lama pertemuan itu?',
+];
+
+export interface DiscordBenchmark {
+  interactions: number;
+  concurrency: number;
+  ackP50: number;
+  ackP99: number;
+  finalP50: number;
+  finalP99: number;
+  rssMb: number;
+  /** RSS after the run, to see growth. */
+  rssAfterMb: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }: { interactions?: number; concurrency?: number } = {}): Promise<DiscordBenchmark> {
+  const fake = await FakeDiscord.start();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/discord/run.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      VECTORSTORE_DIR: path.join(dir, 'vectorstore'),
+      FEEDBACK_FILE: path.join(dir, 'feedback.jsonl'),
+      ANSWER_LOG_FILE: path.join(dir, 'answers.jsonl'),
+      RATE_LIMIT_USER_PER_MIN: '0',
+      RATE_LIMIT_GUILD_PER_MIN: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    // Ready = the gateway session is up and a first interaction is answered (warms the engine's caches once).
+    const deadline = Date.now() + 60_000;
+    while (fake.identifyCount === 0) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bot did not start: ${stderr.trim().slice(0, 300)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[0] }]).token, 30_000);
+    const rssStart = await rssMb(child.pid!);
+
+    const acks: number[] = [];
+    const finals: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < interactions) {
+        const i = next++;
+        const sent = fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[i % QUESTIONS.length] }], { userId: `3000000000000${String(i).padStart(5, '0')}` });
+        const ack = await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}/callback`), 30_000);
+        const final = await fake.waitForFinal(sent.token, 30_000);
+        acks.push(ack.time - sent.sentAt);
+        finals.push(final.time - sent.sentAt);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    acks.sort((a, b) => a - b);
+    finals.sort((a, b) => a - b);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    return {
+      interactions,
+      concurrency,
+      ackP50: round(percentile(acks, 50)),
+      ackP99: round(percentile(acks, 99)),
+      finalP50: round(percentile(finals, 50)),
+      finalP99: round(percentile(finals, 99)),
+      rssMb: rssStart,
+      rssAfterMb: await rssMb(child.pid!),
+    };
+  } finally {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await fake.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const result = await benchmarkDiscord();
+  console.log(
+    `Discord: ${result.interactions} /ask interactions, ${result.concurrency} at a time — ack p50 ${result.ackP50} ms, p99 ${result.ackP99} ms; ` +
+      `final answer p50 ${result.finalP50} ms, p99 ${result.finalP99} ms; bot RSS ${result.rssMb} MB after start (${result.rssAfterMb} MB after the run)`,
+  );
+}

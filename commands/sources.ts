@@ -1,0 +1,27 @@
+import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext, SlashCommand } from '../src/discord/context.js';
+import { NO_MENTIONS } from '../src/discord/answering.js';
+import { acceptingWork, allowedPlace, userRateLimit } from '../src/discord/preconditions.js';
+import { renderDocumentsEmbed } from '../src/discord/render.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('sources')
+  .setDescription('The documents in the briefing: file, title, date, chunks, when indexed')
+  .setDescriptionLocalizations({ id: 'Dokumen dalam briefing: berkas, judul, tanggal, potongan, waktu pengindeksan' });
+
+export const preconditions = [acceptingWork, allowedPlace, userRateLimit];
+
+export function ephemeral(): boolean {
+  return true;
+}
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const manifest = ctx.service.manifest;
+  const embed = renderDocumentsEmbed(
+    manifest.documents.map((d) => ({ source: d.source, title: d.title, date: d.date, chunks: d.chunks })),
+    manifest.builtAt,
+  );
+  await interaction.editReply({ embeds: [embed], allowedMentions: NO_MENTIONS });
+}
+
+export const command: SlashCommand = { data, preconditions, ephemeral, execute };

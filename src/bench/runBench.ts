@@ -1,0 +1,247 @@
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Document } from '@langchain/core/documents';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import { loadCoreConfig, type CoreConfig } from '../config.js';
+import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
+import { openKnowledgeBase } from '../store/openKnowledgeBase.js';
+import { directorySize, loadSentencePool, makeBenchDocuments, seededRandom, writeBenchDocuments } from './corpus.js';
+import { measure, peakRssMiB, type Latency } from './latency.js';
+import { machineInfo, type MachineInfo } from './machine.js';
+
+/**
+ * `npm run bench`: ingest, store, load, search and ask at growing sizes, the plain LangChain pipeline on the
+ * same text and embeddings side by side, HNSW agreement with exact search, and the Discord and summary
+ * benches when those parts are present. Everything runs in a temp folder; the project's store is untouched.
+ */
+export interface BenchOptions {
+  sizes: number[];
+  rootDir: string;
+  evalDir: string;
+  searches: number;
+  asks: number;
+  agreementQueries: number;
+  log: (line: string) => void;
+  /** Skip the Discord and summary benches (tests). */
+  skipExtras?: boolean;
+}
+
+export interface SizeResult {
+  targetChunks: number;
+  documents: number;
+  ours: {
+    chunks: number;
+    ingestMs: number;
+    chunksPerSecond: number;
+    storeBytes: number;
+    loadMs: number;
+    search: Latency;
+    ask: Latency | null;
+    /** Mean share of the exact top-5 (brute-force cosine) that HNSW returns, at the configured ef. */
+    top5Agreement: number;
+    hnswEf: number;
+  };
+  langchain: {
+    chunks: number;
+    ingestMs: number;
+    chunksPerSecond: number;
+    storeBytes: number;
+    loadMs: number;
+    search: Latency;
+  };
+  /** Ours ÷ LangChain: >1 means ours is larger (for times: slower). */
+  ratios: { ingestMs: number; chunksPerSecond: number; storeBytes: number; loadMs: number; searchP50: number };
+  peakRssMiB: number;
+}
+
+export interface BenchReport {
+  machine: MachineInfo;
+  config: { chunkSize: number; chunkOverlap: number; embeddings: string; dimensions: number; hnswEf: number; lexicalWeight: number };
+  sizes: SizeResult[];
+  discord: unknown;
+  summary: unknown;
+  peakRssMiB: number;
+  totalMs: number;
+}
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function benchQueries(evalDir: string, count: number): Promise<string[]> {
+  const questions: string[] = [];
+  for (const set of ['idk_mrc_id', 'squad2_en']) {
+    const text = await fs.readFile(path.join(evalDir, set, 'questions.jsonl'), 'utf8');
+    for (const line of text.split('\n')) if (line.trim()) questions.push((JSON.parse(line) as { question: string }).question);
+  }
+  const random = seededRandom(7);
+  for (let i = questions.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [questions[i], questions[j]] = [questions[j], questions[i]];
+  }
+  return questions.slice(0, count);
+}
+
+/** Mean share of the exact top-5 that the HNSW search (at the configured ef) also returns. */
+async function top5Agreement(kb: KnowledgeBase, queries: string[]): Promise<number> {
+  const dims = kb.vectors.index.getNumDimensions();
+  const n = kb.size;
+  const matrix = new Float32Array(n * dims);
+  for (let i = 0; i < n; i++) {
+    const point = kb.vectors.index.getPoint(i);
+    let norm = 0;
+    for (const v of point) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    for (let d = 0; d < dims; d++) matrix[i * dims + d] = point[d] / norm;
+  }
+  let shared = 0;
+  for (const q of queries) {
+    const vector = await kb.embeddings.embedQuery(q);
+    const exact: { i: number; s: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const base = i * dims;
+      for (let d = 0; d < dims; d++) s += matrix[base + d] * vector[d];
+      if (exact.length < 5 || s > exact[4].s) {
+        exact.push({ i, s });
+        exact.sort((a, b) => b.s - a.s);
+        if (exact.length > 5) exact.pop();
+      }
+    }
+    const approx = new Set((await kb.denseSearch(vector, 5)).map((h) => h.index));
+    shared += exact.filter((e) => approx.has(e.i)).length / Math.min(5, n);
+  }
+  return round(shared / queries.length, 4);
+}
+
+async function askEngine(kb: KnowledgeBase): Promise<((q: string) => Promise<unknown>) | null> {
+  if (!existsSync(fileURLToPath(new URL('../answer/engine.ts', import.meta.url)))) return null;
+  const [{ AnswerEngine }, { loadAnswerConfig }] = await Promise.all([import('../answer/engine.js'), import('../answer/config.js')]);
+  const engine = new AnswerEngine(() => kb, { config: loadAnswerConfig({}), chatModel: null });
+  return (q) => engine.ask(q);
+}
+
+async function benchSize(targetChunks: number, pool: string[], queries: string[], options: BenchOptions): Promise<SizeResult> {
+  const temp = await fs.mkdtemp(path.join(os.tmpdir(), `bench-${targetChunks}-`));
+  try {
+    const config: CoreConfig = loadCoreConfig({ EMBEDDINGS_PROVIDER: 'hashing', SEEDS_DIR: 'seeds', VECTORSTORE_DIR: 'vectorstore' }, temp);
+    const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
+    const { documents } = makeBenchDocuments(pool, targetChunks, chunking);
+    await writeBenchDocuments(config.seedsDir, documents);
+    options.log(`bench ${targetChunks}: ${documents.length} documents written; ingesting`);
+
+    // Ours: the real ingest path (read seeds, segment, chunk, embed, HNSW, BM25, save atomically).
+    let started = performance.now();
+    const built = await openKnowledgeBase(config);
+    const ingestMs = performance.now() - started;
+    const storeBytes = await directorySize(config.vectorstoreDir);
+    started = performance.now();
+    const loaded = await openKnowledgeBase(config);
+    const loadMs = performance.now() - started;
+    if (loaded.rebuiltBecause) throw new Error(`bench store was rebuilt on load: ${loaded.rebuiltBecause}`);
+    const kb = loaded.kb;
+    options.log(`bench ${targetChunks}: ${kb.size} chunks in ${Math.round(ingestMs)} ms; searching`);
+    const search = await measure(queries.slice(0, options.searches), (q) => kb.search(q, { k: 5 }));
+    const ask = await askEngine(kb);
+    const askLatency = ask ? await measure(queries.slice(0, options.asks), ask) : null;
+    const agreement = await top5Agreement(kb, queries.slice(0, options.agreementQueries));
+
+    // The plain LangChain pipeline on the same texts, with the same (fitted) embeddings and default settings.
+    options.log(`bench ${targetChunks}: LangChain pipeline`);
+    const splitter = new RecursiveCharacterTextSplitter();
+    started = performance.now();
+    const lcDocs = await splitter.splitDocuments(documents.map((d) => new Document({ pageContent: d.content, metadata: { source: d.name } })));
+    const lcStore = await HNSWLib.fromDocuments(lcDocs, kb.embeddings);
+    const lcIngestMs = performance.now() - started;
+    const lcDir = path.join(temp, 'langchain');
+    await lcStore.save(lcDir);
+    const lcBytes = await directorySize(lcDir);
+    started = performance.now();
+    const lcLoaded = await HNSWLib.load(lcDir, kb.embeddings);
+    const lcLoadMs = performance.now() - started;
+    const lcSearch = await measure(queries.slice(0, options.searches), (q) => lcLoaded.similaritySearch(q, 5));
+
+    const ours = {
+      chunks: built.kb.size,
+      ingestMs: Math.round(ingestMs),
+      chunksPerSecond: Math.round(built.kb.size / (ingestMs / 1000)),
+      storeBytes,
+      loadMs: Math.round(loadMs),
+      search,
+      ask: askLatency,
+      top5Agreement: agreement,
+      hnswEf: config.hnswEf,
+    };
+    const langchain = {
+      chunks: lcDocs.length,
+      ingestMs: Math.round(lcIngestMs),
+      chunksPerSecond: Math.round(lcDocs.length / (lcIngestMs / 1000)),
+      storeBytes: lcBytes,
+      loadMs: Math.round(lcLoadMs),
+      search: lcSearch,
+    };
+    const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
+    return {
+      targetChunks,
+      documents: documents.length,
+      ours,
+      langchain,
+      ratios: {
+        ingestMs: ratio(ours.ingestMs, langchain.ingestMs),
+        chunksPerSecond: ratio(ours.chunksPerSecond, langchain.chunksPerSecond),
+        storeBytes: ratio(ours.storeBytes, langchain.storeBytes),
+        loadMs: ratio(ours.loadMs, langchain.loadMs),
+        searchP50: ratio(ours.search.p50, langchain.search.p50),
+      },
+      peakRssMiB: peakRssMiB(),
+    };
+  } finally {
+    await fs.rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Calls `exportName` of an optional module when its file is in the tree; "skipped" otherwise. */
+async function optionalBench(file: string, exportName: string, args: unknown[], log: (line: string) => void): Promise<unknown> {
+  const url = new URL(file, import.meta.url);
+  if (!existsSync(fileURLToPath(url).replace(/\.js$/, '.ts'))) return 'skipped (not present)';
+  try {
+    const mod = (await import(url.href)) as Record<string, unknown>;
+    const fn = mod[exportName];
+    if (typeof fn !== 'function') return `skipped (${exportName} not exported)`;
+    return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+  } catch (error) {
+    log(`${exportName} failed: ${(error as Error).message.split('\n')[0]}`);
+    return `failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const started = performance.now();
+  const config = loadCoreConfig({ EMBEDDINGS_PROVIDER: 'hashing' }, options.rootDir);
+  const pool = await loadSentencePool(options.evalDir);
+  const queries = await benchQueries(options.evalDir, Math.max(options.searches, options.asks, options.agreementQueries));
+  const sizes: SizeResult[] = [];
+  for (const size of options.sizes) sizes.push(await benchSize(size, pool, queries, options));
+  const discord = options.skipExtras ? 'skipped' : await optionalBench('./discordLatency.js', 'benchmarkDiscord', [], options.log);
+  const summary = options.skipExtras
+    ? 'skipped'
+    : await optionalBench('../summary/benchSummary.js', 'runSummaryBench', [{ rootDir: options.rootDir, log: options.log }], options.log);
+  return {
+    machine: machineInfo(),
+    config: {
+      chunkSize: config.chunkTargetChars,
+      chunkOverlap: config.chunkOverlapSentences,
+      embeddings: `${config.embeddings.provider}/${config.embeddings.model}`,
+      dimensions: config.embeddings.dimensions,
+      hnswEf: config.hnswEf,
+      lexicalWeight: config.lexicalWeight,
+    },
+    sizes,
+    discord,
+    summary,
+    peakRssMiB: peakRssMiB(),
+    totalMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import { createAnswerEngine } from '../answer/engine.js';
+import { renderAnswerText } from '../answer/renderText.js';
+import { answerJson } from '../answer/toJson.js';
+import { loadCoreConfig } from '../config.js';
+import { UserInputError } from '../errors.js';
+import { BriefingService } from '../service.js';
+import { cleanQuery, readBatchFile, runCli, strictCommand } from './common.js';
+
+/** `npm run ask -- [--json] [--source S] "question"` or `--json --batch FILE` (one question per line). */
+await runCli(async () => {
+  const program = strictCommand(new Command('ask'))
+    .description('Answer a question about the briefing, citing the sentences it comes from')
+    .argument('[question...]', 'the question')
+    .option('--json', 'print one JSON object per question')
+    .option('--batch <file>', 'one question per line; with --json, one JSON object per line')
+    .option('--source <file>', 'only this source file (seeds/<file>)');
+  program.parse(process.argv);
+  const options = program.opts<{ json?: boolean; batch?: string; source?: string }>();
+  const joined = program.args.join(' ');
+  if (options.batch && joined.trim()) throw new UserInputError('Give either a question or --batch FILE, not both.');
+
+  // Validate everything before the (slow) store is opened.
+  const raw = options.batch ? await readBatchFile(options.batch) : [joined];
+  const questions = options.batch ? raw.map((q) => { try { return cleanQuery(q, 'question'); } catch { return null; } }) : [cleanQuery(raw[0], 'question')];
+
+  const service = await BriefingService.open(loadCoreConfig(), { log: (line) => process.stderr.write(`${line}\n`) });
+  if (options.source && !service.kb.chunksBySource.has(options.source)) {
+    throw new UserInputError(`Unknown source ${options.source}; see the sources with npm run ingest.`);
+  }
+  const engine = createAnswerEngine(service);
+  const dateOf = (source: string) => service.kb.documents.find((d) => d.source === source)?.date;
+  for (const [i, question] of questions.entries()) {
+    if (question === null) {
+      // A bad line keeps its place in the output instead of stopping the batch.
+      const error = 'empty or too long question';
+      if (options.json) process.stdout.write(`${JSON.stringify({ question: '', error })}\n`);
+      else process.stdout.write(`${i > 0 ? '\n' : ''}error: ${error}\n`);
+      continue;
+    }
+    const result = await engine.ask(question, { source: options.source });
+    if (options.json) process.stdout.write(`${JSON.stringify(answerJson(result))}\n`);
+    else process.stdout.write(`${i > 0 ? '\n' : ''}${options.batch ? `Q: ${question}\n` : ''}${renderAnswerText(result, dateOf)}\n`);
+  }
+});

@@ -1,0 +1,92 @@
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type { BriefingService } from '../service.js';
+import type { DiscordConfig } from './config.js';
+import type { Answerer, BotContext, SummaryMaker } from './context.js';
+import { AnswerLog } from './answerLog.js';
+import { FeedbackStore } from './feedbackStore.js';
+import { RateLimiter } from './rateLimiter.js';
+import { InFlight } from './inFlight.js';
+import { handleInteraction } from './interactions.js';
+import { handleMessage } from './messages.js';
+import { NO_MENTIONS } from './answering.js';
+import { COMMANDS } from './commandList.js';
+import type { Logger } from './logger.js';
+
+export interface BotDependencies {
+  config: DiscordConfig;
+  service: BriefingService;
+  engine: Answerer;
+  summarizer: SummaryMaker;
+  log: Logger;
+}
+
+export interface BriefingBot {
+  client: Client;
+  ctx: BotContext;
+  /** Logs in and resolves once the gateway session is ready. */
+  start(): Promise<void>;
+  /** Stops taking work, finishes or fails in-flight replies, flushes the stores, destroys the client. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export function createClient(config: DiscordConfig): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+    // DMs arrive for channels the bot has never cached.
+    partials: [Partials.Channel, Partials.Message],
+    // The default for every message, reply and edit; payloads also set it explicitly.
+    allowedMentions: NO_MENTIONS,
+    rest: { api: config.apiUrl },
+  });
+}
+
+export function createBriefingBot(deps: BotDependencies): BriefingBot {
+  const { config, service, log } = deps;
+  const client = createClient(config);
+  const inFlight = new InFlight();
+  const ctx: BotContext = {
+    config,
+    service,
+    engine: deps.engine,
+    summarizer: deps.summarizer,
+    log,
+    answers: new AnswerLog(config.answerLogFile),
+    feedback: new FeedbackStore(config.feedbackFile),
+    limits: { user: new RateLimiter(config.rateLimitUserPerMin), guild: new RateLimiter(config.rateLimitGuildPerMin) },
+    state: { shuttingDown: false },
+    lookup: (source) => service.kb.documents.find((d) => d.source === source),
+    client,
+  };
+  const commands = new Map(COMMANDS.map((c) => [c.data.name, c]));
+
+  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx, commands, inFlight));
+  client.on(Events.MessageCreate, (message) => void handleMessage(message, ctx, inFlight));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn({ detail: message }, 'discord client warning'));
+  client.on(Events.ShardDisconnect, (event, shardId) => log.warn({ code: event.code, shardId }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shardId, replayed) => log.info({ shardId, replayed }, 'gateway resumed'));
+  client.on(Events.ShardReconnecting, (shardId) => log.info({ shardId }, 'gateway reconnecting'));
+
+  let stopping: Promise<void> | null = null;
+  return {
+    client,
+    ctx,
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.token);
+      await ready;
+      log.info({ event: 'ready', user: client.user?.tag, guilds: client.guilds.cache.size, chunks: service.kb.size, rssMb: Math.round(process.memoryUsage().rss / 1e6) }, 'bot ready');
+    },
+    shutdown(reason) {
+      stopping ??= (async () => {
+        ctx.state.shuttingDown = true;
+        log.info({ event: 'shutdown', reason, inFlight: inFlight.size }, 'shutting down');
+        const drained = await inFlight.drain(config.shutdownGraceMs);
+        await Promise.all([ctx.feedback.flush(), ctx.answers.flush()]);
+        await client.destroy();
+        log.info({ event: 'stopped', ...drained }, 'stopped');
+      })();
+      return stopping;
+    },
+  };
+}

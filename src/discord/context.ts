@@ -1,0 +1,45 @@
+import type { ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder, SlashCommandBuilder, Client } from 'discord.js';
+import type { AnswerResult, AskOptions } from '../answer/types.js';
+import type { SummaryRequest, SummaryResult } from '../summary/types.js';
+import type { BriefingService } from '../service.js';
+import type { DiscordConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { AnswerLog } from './answerLog.js';
+import type { FeedbackStore } from './feedbackStore.js';
+import type { RateLimiter } from './rateLimiter.js';
+import type { Precondition } from './preconditions.js';
+import type { SourceLookup } from './render.js';
+
+/** The parts of the answer engine and summarizer the bot uses (structural, so tests can wrap the real ones). */
+export interface Answerer {
+  ask(question: string, options?: AskOptions): Promise<AnswerResult>;
+}
+export interface SummaryMaker {
+  summarize(request: SummaryRequest): Promise<SummaryResult>;
+}
+
+/** Everything a command, a message handler or a button handler may use. */
+export interface BotContext {
+  config: DiscordConfig;
+  service: BriefingService;
+  engine: Answerer;
+  summarizer: SummaryMaker;
+  log: Logger;
+  answers: AnswerLog;
+  feedback: FeedbackStore;
+  limits: { user: RateLimiter; guild: RateLimiter };
+  state: { shuttingDown: boolean };
+  lookup: SourceLookup;
+  client: Client;
+}
+
+/** One slash command module (commands/*.ts), in the discord.js guide's shape plus declared preconditions. */
+export interface SlashCommand {
+  data: SlashCommandBuilder | SlashCommandOptionsOnlyBuilder;
+  /** Checked, in order, before the interaction is deferred. */
+  preconditions: Precondition[];
+  /** Whether the deferred reply is private (ephemeral); decided before any work starts. */
+  ephemeral(interaction: ChatInputCommandInteraction): boolean;
+  /** Runs after the deferral; must finish with `interaction.editReply(...)`. */
+  execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
+}

@@ -1,0 +1,201 @@
+import path from 'node:path';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
+import type { AnswerResult, Citation } from '../answer/types.js';
+import type { SummaryResult } from '../summary/types.js';
+import { escapeDiscordMarkdown, splitMessage, truncate } from './renderText.js';
+import { buttonId } from './customIds.js';
+
+/**
+ * Answers, summaries and search results as Discord embeds and messages. Pure: the same input gives the same
+ * output, and every limit Discord enforces (4,096 / 1,024 / 25 fields / 6,000 per message) is respected here.
+ */
+
+export const EMBED_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
+
+const COLOR_ANSWER = 0x2b6cb0;
+const COLOR_ABSTAIN = 0xb7791f;
+const COLOR_SUMMARY = 0x2f855a;
+const COLOR_INFO = 0x4a5568;
+
+/** What renderers need to know about a source file. */
+export interface SourceInfo {
+  title?: string;
+  date?: string;
+}
+export type SourceLookup = (source: string) => SourceInfo | undefined;
+
+export interface RenderOptions {
+  elapsedMs: number;
+  lookup: SourceLookup;
+}
+
+export function fileName(source: string): string {
+  return path.posix.basename(source);
+}
+
+function sourceLabel(c: Pick<Citation, 'n' | 'source'>, lookup: SourceLookup): string {
+  const date = lookup(c.source)?.date;
+  return `[${c.n}] ${fileName(c.source)}${date ? ` · ${date}` : ''}`;
+}
+
+/** A quoted snippet, markdown-escaped, in typographic quotes. */
+export function quoteSnippet(quote: string, max: number): string {
+  return `“${truncate(escapeDiscordMarkdown(quote.replace(/\s+/g, ' ').trim()), max - 2)}”`;
+}
+
+export function embedLength(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.author?.name.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, f) => sum + f.name.length + f.value.length, 0)
+  );
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Citation fields, shrunk until the whole embed fits 6,000 characters. */
+function citationFields(citations: Citation[], lookup: SourceLookup, budget: number): APIEmbedField[] {
+  const shown = citations.slice(0, EMBED_LIMITS.fields);
+  for (let snippet = 300; snippet >= 40; snippet = Math.floor(snippet * 0.7)) {
+    const fields = shown.map((c) => ({ name: truncate(sourceLabel(c, lookup), EMBED_LIMITS.fieldName), value: quoteSnippet(c.quote, Math.min(snippet, EMBED_LIMITS.fieldValue)) }));
+    if (fields.reduce((sum, f) => sum + f.name.length + f.value.length, 0) <= budget) return fields;
+  }
+  // Still too long: as many as fit, smallest snippets.
+  const fields: APIEmbedField[] = [];
+  let used = 0;
+  for (const c of shown) {
+    const field = { name: truncate(sourceLabel(c, lookup), 60), value: quoteSnippet(c.quote, 40) };
+    if (used + field.name.length + field.value.length > budget) break;
+    used += field.name.length + field.value.length;
+    fields.push(field);
+  }
+  return fields;
+}
+
+function finish(embed: APIEmbed): APIEmbed {
+  // Defensive: trim the description if the total is still over (it never should be after the budgets above).
+  const over = embedLength(embed) - EMBED_LIMITS.total;
+  if (over > 0 && embed.description) embed.description = truncate(embed.description, embed.description.length - over);
+  return embed;
+}
+
+/** The embed for an answer, or (different colour, no sources, hints and a pointer to /search) an abstention. */
+export function renderAnswerEmbed(result: AnswerResult, options: RenderOptions): APIEmbed {
+  const footer = { text: truncate(`${result.mode} · ${formatMs(options.elapsedMs)}`, EMBED_LIMITS.footer) };
+  const title = truncate(result.question.replace(/\s+/g, ' '), EMBED_LIMITS.title);
+  if (result.abstained) {
+    const hints = result.closest ?? [];
+    const description = truncate(
+      [escapeDiscordMarkdown(result.answer), result.notice ? `*${escapeDiscordMarkdown(result.notice)}*` : '', 'Try `/search` to look through the raw passages yourself.']
+        .filter(Boolean)
+        .join('\n\n'),
+      EMBED_LIMITS.description,
+    );
+    const fields = hints.slice(0, 2).map((c) => ({
+      name: truncate(`Closest passage (not an answer) · ${fileName(c.source)}`, EMBED_LIMITS.fieldName),
+      value: quoteSnippet(c.quote, 300),
+    }));
+    return finish({ title: `Not in the briefing: ${truncate(title, 200)}`, description, color: COLOR_ABSTAIN, fields, footer });
+  }
+  const notice = result.notice ? `\n\n*${escapeDiscordMarkdown(result.notice)}*` : '';
+  const description = truncate(result.answer, EMBED_LIMITS.description - notice.length) + notice;
+  const budget = EMBED_LIMITS.total - title.length - description.length - footer.text.length;
+  return finish({ title, description, color: COLOR_ANSWER, fields: citationFields(result.citations, options.lookup, budget), footer });
+}
+
+/** Plain text for channels where the bot may not embed (no Embed Links): split below 2,000 characters. */
+export function renderAnswerText(result: AnswerResult, options: RenderOptions): string[] {
+  const parts = [result.answer];
+  if (result.notice) parts.push(`*${escapeDiscordMarkdown(result.notice)}*`);
+  if (result.abstained) {
+    for (const c of (result.closest ?? []).slice(0, 2)) parts.push(`Closest passage (not an answer), ${fileName(c.source)}: ${quoteSnippet(c.quote, 300)}`);
+    parts.push('Try `/search` to look through the raw passages yourself.');
+  } else if (result.citations.length > 0) {
+    parts.push(`**Sources**\n${result.citations.map((c) => `${sourceLabel(c, options.lookup)} · ${quoteSnippet(c.quote, 200)}`).join('\n')}`);
+  }
+  parts.push(`-# ${result.mode} · ${formatMs(options.elapsedMs)}`);
+  return splitMessage(parts.join('\n\n'));
+}
+
+/** "Show sources", 👍, 👎 for an answer stored under `key` (abstentions get no sources button). */
+export function renderAnswerButtons(key: string, abstained: boolean): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons: APIButtonComponent[] = [];
+  if (!abstained) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Show sources', custom_id: buttonId('sources', key) });
+  buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: '👍' }, custom_id: buttonId('up', key) });
+  buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: '👎' }, custom_id: buttonId('down', key) });
+  return [{ type: ComponentType.ActionRow, components: buttons }];
+}
+
+/** The full cited passages (for "Show sources"), as messages below 2,000 characters. */
+export function renderFullSources(citations: Citation[], lookup: SourceLookup): string[] {
+  if (citations.length === 0) return ['This answer has no cited passages.'];
+  const text = citations
+    .map((c) => {
+      const info = lookup(c.source);
+      const heading = `**${sourceLabel(c, lookup)}**${info?.title ? ` · ${escapeDiscordMarkdown(info.title)}` : ''} · characters ${c.start}–${c.end}`;
+      return `${heading}\n> ${escapeDiscordMarkdown(c.quote.replace(/\s+/g, ' ').trim())}`;
+    })
+    .join('\n\n');
+  return splitMessage(text);
+}
+
+export function renderSummaryEmbed(result: SummaryResult, options: RenderOptions & { topic?: string }): APIEmbed {
+  const title = truncate(`Summary (${result.style})${options.topic ? `: ${options.topic}` : ''}`, EMBED_LIMITS.title);
+  const extra = [result.notice, result.leftOut?.length ? `Left out: ${result.leftOut.map(fileName).join(', ')}` : '']
+    .filter(Boolean)
+    .map((line) => `*${escapeDiscordMarkdown(String(line))}*`)
+    .join('\n');
+  const description = truncate(result.summary, EMBED_LIMITS.description - (extra ? extra.length + 2 : 0)) + (extra ? `\n\n${extra}` : '');
+  const footer = { text: `${result.mode}${result.cached ? ' · cached' : ''} · ${formatMs(options.elapsedMs)}` };
+  const budget = EMBED_LIMITS.total - title.length - description.length - footer.text.length;
+  return finish({ title, description, color: COLOR_SUMMARY, fields: citationFields(result.citations, options.lookup, budget), footer });
+}
+
+export interface SearchHitView {
+  rank: number;
+  source: string;
+  start: number;
+  end: number;
+  score: number;
+  text: string;
+}
+
+export function renderSearchEmbed(query: string, hits: SearchHitView[], lookup: SourceLookup): APIEmbed {
+  const title = truncate(`Passages for: ${query}`, EMBED_LIMITS.title);
+  if (hits.length === 0) return { title, description: 'No passages matched.', color: COLOR_INFO };
+  const perHit = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - title.length - 200) / hits.length) - 80);
+  const fields = hits.slice(0, EMBED_LIMITS.fields).map((h) => {
+    const date = lookup(h.source)?.date;
+    return {
+      name: truncate(`#${h.rank} ${fileName(h.source)}${date ? ` · ${date}` : ''} · chars ${h.start}–${h.end} · score ${h.score.toFixed(2)}`, EMBED_LIMITS.fieldName),
+      value: quoteSnippet(h.text, perHit),
+    };
+  });
+  return finish({ title, color: COLOR_INFO, fields, footer: { text: 'Raw passages, not an answer. Use /ask for a cited answer.' } });
+}
+
+export interface DocumentView {
+  source: string;
+  title: string;
+  date?: string;
+  chunks: number;
+}
+
+export function renderDocumentsEmbed(documents: DocumentView[], builtAt: string): APIEmbed {
+  const fields = documents.slice(0, EMBED_LIMITS.fields).map((d) => ({
+    name: truncate(fileName(d.source), EMBED_LIMITS.fieldName),
+    value: truncate(`${escapeDiscordMarkdown(d.title)}\n${d.date ? `Date: ${d.date} · ` : ''}${d.chunks} chunks`, EMBED_LIMITS.fieldValue),
+  }));
+  const more = documents.length > fields.length ? ` (showing ${fields.length})` : '';
+  return finish({
+    title: `Documents in the briefing: ${documents.length}${more}`,
+    description: documents.length === 0 ? 'The briefing is empty: add .txt files to seeds/ and run /reindex.' : undefined,
+    color: COLOR_INFO,
+    fields,
+    footer: { text: `Indexed ${builtAt}` },
+  });
+}

@@ -1,0 +1,6 @@
+import { loadEnvFile } from '../cli/common.js';
+import { startDiscordBot } from './start.js';
+
+/** Runs the bot alone (`tsx src/discord/run.ts`); `npm start` does the same through src/main.ts when DISCORD_TOKEN is set. */
+loadEnvFile();
+await startDiscordBot(process.env);

@@ -1,0 +1,77 @@
+import { loadCoreConfig } from '../config.js';
+import { ConfigError, oneLine } from '../errors.js';
+import { loadDiscordConfig, type DiscordConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import type { BriefingBot } from './bot.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Fails start-up with one clear line (never the token, never a stack) and exit code 1. */
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+/** Opens the briefing, the engines and the bot, without logging in. Exported for the benchmark and tests. */
+export async function openBot(env: Env, log: Logger, config: DiscordConfig): Promise<BriefingBot> {
+  const coreConfig = loadCoreConfig(env);
+  // Loaded only once the configuration is known to be good: a bad variable fails in a blink, not after
+  // LangChain and discord.js have loaded.
+  const [{ BriefingService }, { createAnswerEngine }, { createSummarizer }, { createBriefingBot }] = await Promise.all([
+    import('../service.js'),
+    import('../answer/engine.js'),
+    import('../summary/summarizer.js'),
+    import('./bot.js'),
+  ]);
+  const service = await BriefingService.open(coreConfig, { log: (line) => log.info({ event: 'store' }, line) });
+  const engine = createAnswerEngine(service, env);
+  const summarizer = createSummarizer(service, env);
+  return createBriefingBot({ config, service, engine, summarizer, log });
+}
+
+/**
+ * `npm start` with DISCORD_TOKEN set. Configuration problems end with one line and exit code 1; once running,
+ * SIGINT/SIGTERM shut down cleanly (in-flight replies finished or failed, feedback flushed) with exit code 0.
+ */
+export async function startDiscordBot(env: Env = process.env): Promise<void> {
+  let config: DiscordConfig;
+  try {
+    config = loadDiscordConfig(env);
+    loadCoreConfig(env);
+  } catch (error) {
+    fail(error instanceof ConfigError ? error.message : oneLine(error));
+  }
+  const log = createLogger({ level: config.logLevel, secrets: [config.token] });
+
+  let bot: BriefingBot;
+  try {
+    bot = await openBot(env, log, config);
+  } catch (error) {
+    fail(oneLine(error).split(config.token).join('[REDACTED]'));
+  }
+
+  const stop = (signal: string) => {
+    // A second signal while stopping means "now".
+    if (bot.ctx.state.shuttingDown) process.exit(1);
+    const watchdog = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
+    watchdog.unref();
+    bot.shutdown(signal).then(
+      () => process.exit(0),
+      (error) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // One failing interaction never takes the bot down; anything that escapes is logged, not fatal.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+  try {
+    await bot.start();
+  } catch (error) {
+    await bot.client.destroy().catch(() => undefined);
+    fail(`could not connect to Discord: ${oneLine(error).split(config.token).join('[REDACTED]')}`);
+  }
+}

@@ -1,0 +1,153 @@
+import { performance } from 'node:perf_hooks';
+import type { CoreConfig } from '../config.js';
+import { segmentDocument, type IndexedDocument } from '../chunk/chunker.js';
+import { createEmbeddings } from '../embed/providers.js';
+import { KnowledgeBase, type SearchHit } from '../retrieve/knowledgeBase.js';
+import { retrievalOptions } from '../store/openKnowledgeBase.js';
+import { Bm25Baseline } from './bm25Baseline.js';
+import type { EvalDataset, EvalQuestion } from './dataset.js';
+import { auroc, dedupeInOrder, precisionRecall, rankOf, retrievalMetrics, type RetrievalMetrics } from './metrics.js';
+
+/** Ranks are scored to 10 (MRR@10); chunks are fetched generously so enough distinct passages remain. */
+const RANK_DEPTH = 10;
+const CHUNK_DEPTH = 30;
+
+/** What the eval needs of an answer engine: whether it abstained, and how sure it was. */
+export interface Answerer {
+  ask(question: string): Promise<{ abstained: boolean; confidence: number }>;
+}
+
+export type AnswererFactory = (kb: KnowledgeBase, config: CoreConfig) => Promise<Answerer | null>;
+
+export interface EvalReport {
+  dataset: string;
+  passages: number;
+  questions: number;
+  retrieval: RetrievalMetrics;
+  baseline_bm25: RetrievalMetrics;
+  /** Our figure divided by the baseline's, per metric. */
+  ratio: RetrievalMetrics;
+  abstention: { auroc: number | null; precision: number | null; recall: number | null };
+  /** Extra detail: answerable/unanswerable counts and chunk count. */
+  detail: { answerable: number; unanswerable: number; chunks: number; abstentionEngine: string };
+  timings: { buildMs: number; searchMsPerQuestion: number; baselineMs: number; abstentionMs: number | null; totalMs: number };
+}
+
+export interface EvalOptions {
+  config: CoreConfig;
+  answerer?: AnswererFactory;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * How a dataset is scored. For the shared sets each passage is a document and a hit counts at passage level;
+ * for the seed gold set the documents are the seeds and a hit is a chunk holding the answering sentence.
+ */
+export interface EvalTask {
+  dataset: EvalDataset;
+  documents: IndexedDocument[];
+  /** Ranked hits → ranked keys (passage ids, or chunk ids), best first, deduplicated. */
+  keysOf(hits: SearchHit[]): string[];
+  /** Is this key a correct answer for the question? */
+  isGold(question: EvalQuestion, key: string): boolean;
+  /** The baseline's texts and their keys, ranked the same way. */
+  baselineUnits: { key: string; text: string }[];
+}
+
+export function passageTask(dataset: EvalDataset): EvalTask {
+  return {
+    dataset,
+    documents: dataset.passages.map((p) => segmentDocument({ source: p.id, title: p.title, content: p.text })),
+    keysOf: (hits) => dedupeInOrder(hits.map((h) => h.chunk.source)),
+    isGold: (q, key) => q.passageId === key,
+    baselineUnits: dataset.passages.map((p) => ({ key: p.id, text: p.text })),
+  };
+}
+
+function round(value: number | null, digits = 4): number | null {
+  return value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+function roundMetrics(m: RetrievalMetrics): RetrievalMetrics {
+  return { 'recall@1': round(m['recall@1'])!, 'recall@5': round(m['recall@5'])!, 'mrr@10': round(m['mrr@10'])! };
+}
+
+export async function buildKnowledgeBase(documents: IndexedDocument[], config: CoreConfig): Promise<KnowledgeBase> {
+  const embeddings = await createEmbeddings(config.embeddings);
+  const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
+  return KnowledgeBase.build(documents, embeddings, chunking, retrievalOptions(config));
+}
+
+export async function runEval(task: EvalTask, options: EvalOptions): Promise<EvalReport> {
+  const started = performance.now();
+  const { dataset } = task;
+  const answerable = dataset.questions.filter((q) => q.answerable);
+  const engineWork = options.answerer ? dataset.questions.length : 0;
+  const totalWork = answerable.length * 2 + engineWork;
+  let done = 0;
+  const tick = () => options.onProgress?.(++done, totalWork);
+
+  const buildStart = performance.now();
+  const kb = await buildKnowledgeBase(task.documents, options.config);
+  const buildMs = performance.now() - buildStart;
+
+  const searchStart = performance.now();
+  const ranks: (number | null)[] = [];
+  for (const q of answerable) {
+    const hits = await kb.search(q.question, { k: CHUNK_DEPTH });
+    ranks.push(rankOf(task.keysOf(hits).slice(0, RANK_DEPTH), (key) => task.isGold(q, key)));
+    tick();
+  }
+  const searchMs = performance.now() - searchStart;
+
+  const baselineStart = performance.now();
+  const bm25 = new Bm25Baseline(task.baselineUnits.map((u) => u.text));
+  const baselineRanks = answerable.map((q) => {
+    const keys = dedupeInOrder(bm25.rank(q.question, CHUNK_DEPTH).map((i) => task.baselineUnits[i].key));
+    tick();
+    return rankOf(keys.slice(0, RANK_DEPTH), (key) => task.isGold(q, key));
+  });
+  const baselineMs = performance.now() - baselineStart;
+
+  let abstention: EvalReport['abstention'] = { auroc: null, precision: null, recall: null };
+  let abstentionMs: number | null = null;
+  let engineName = 'none (answer engine not available)';
+  const engine = options.answerer ? await options.answerer(kb, options.config) : null;
+  if (engine) {
+    engineName = 'AnswerEngine';
+    const abstentionStart = performance.now();
+    const confidences: number[] = [];
+    const abstained: boolean[] = [];
+    for (const q of dataset.questions) {
+      const result = await engine.ask(q.question);
+      confidences.push(result.confidence);
+      abstained.push(result.abstained);
+      tick();
+    }
+    abstentionMs = performance.now() - abstentionStart;
+    const isAnswerable = dataset.questions.map((q) => q.answerable);
+    const pr = precisionRecall(abstained, isAnswerable.map((a) => !a));
+    abstention = { auroc: round(auroc(confidences, isAnswerable)), precision: round(pr.precision), recall: round(pr.recall) };
+  }
+
+  const retrieval = retrievalMetrics(ranks);
+  const baseline = retrievalMetrics(baselineRanks);
+  const ratio = (key: keyof RetrievalMetrics) => (baseline[key] > 0 ? retrieval[key] / baseline[key] : 0);
+  return {
+    dataset: dataset.name,
+    passages: dataset.passages.length,
+    questions: dataset.questions.length,
+    retrieval: roundMetrics(retrieval),
+    baseline_bm25: roundMetrics(baseline),
+    ratio: roundMetrics({ 'recall@1': ratio('recall@1'), 'recall@5': ratio('recall@5'), 'mrr@10': ratio('mrr@10') }),
+    abstention,
+    detail: { answerable: answerable.length, unanswerable: dataset.questions.length - answerable.length, chunks: kb.size, abstentionEngine: engineName },
+    timings: {
+      buildMs: Math.round(buildMs),
+      searchMsPerQuestion: round(answerable.length ? searchMs / answerable.length : 0, 3)!,
+      baselineMs: Math.round(baselineMs),
+      abstentionMs: abstentionMs === null ? null : Math.round(abstentionMs),
+      totalMs: Math.round(performance.now() - started),
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { BaseMessage } from '@langchain/core/messages';
+import { oneLine } from '../errors.js';
+
+/** Why a model call failed, in words fit for a one-line notice (never a key, never a stack). */
+export type LlmFailureKind = 'timeout' | 'rate-limited' | 'server error' | 'bad response' | 'error';
+
+export class LlmCallError extends Error {
+  override name = 'LlmCallError';
+  constructor(readonly kind: LlmFailureKind, detail: string) {
+    super(`${kind}: ${detail}`);
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { status?: unknown; status_code?: unknown; response?: { status?: unknown } };
+  const status = e?.status ?? e?.status_code ?? e?.response?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function classify(error: unknown): LlmCallError {
+  if (error instanceof LlmCallError) return error;
+  const status = statusOf(error);
+  const name = (error as { name?: string })?.name ?? '';
+  // Keys can appear in provider messages ("Incorrect API key provided: sk-…"): keep only a short, scrubbed detail.
+  const detail = oneLine(error).replace(/\b(sk|key)-[\w-]{6,}/gi, '[redacted]').slice(0, 160);
+  if (status === 429) return new LlmCallError('rate-limited', 'HTTP 429');
+  if (status !== undefined && status >= 500) return new LlmCallError('server error', `HTTP ${status}`);
+  if (name === 'TimeoutError' || name === 'AbortError') return new LlmCallError('timeout', detail);
+  if (error instanceof SyntaxError || /json|unexpected token|parse/i.test(detail)) return new LlmCallError('bad response', detail);
+  return new LlmCallError('error', status ? `HTTP ${status}` : detail);
+}
+
+const retryable = (e: LlmCallError) => e.kind === 'rate-limited' || e.kind === 'server error';
+
+async function invokeOnce(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new LlmCallError('timeout', `no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    const reply = await Promise.race([model.invoke(messages, { signal: controller.signal }), timeout]);
+    const content = typeof reply.content === 'string' ? reply.content : reply.content.map((p) => ('text' in p ? String(p.text) : '')).join('');
+    return content;
+  } catch (error) {
+    throw classify(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Calls the model with a timeout per attempt and exactly one retry on 429/5xx. Throws LlmCallError. */
+export async function invokeChat(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
+  try {
+    return await invokeOnce(model, messages, timeoutMs);
+  } catch (error) {
+    const failure = classify(error);
+    if (!retryable(failure)) throw failure;
+    return await invokeOnce(model, messages, timeoutMs);
+  }
+}

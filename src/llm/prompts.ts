@@ -1,0 +1,80 @@
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { Language } from '../text/language.js';
+
+/** Every prompt the bot sends to a language model, in one readable place. */
+
+/** What the model must reply, alone, when the passages do not answer the question. */
+export const NOT_IN_BRIEFING = 'NOT_IN_BRIEFING';
+
+const LANGUAGE_NAME: Record<Language, string> = { en: 'English', id: 'Indonesian (Bahasa Indonesia)' };
+
+export interface NumberedPassage {
+  n: number;
+  text: string;
+}
+
+export function formatPassages(passages: NumberedPassage[]): string {
+  return passages.map((p) => `[${p.n}] ${p.text}`).join('\n');
+}
+
+const ANSWER_SYSTEM = `You answer questions about a briefing using ONLY the numbered passages given to you.
+Rules:
+- Use only facts stated in the passages. Never use outside knowledge, even if you are sure.
+- After every claim, cite the passage it comes from as [n], using the passage numbers given. Cite only numbers that exist.
+- Be brief: one to three sentences.
+- If the passages do not contain the answer, reply with exactly ${NOT_IN_BRIEFING} and nothing else.
+- When you quote the passages, quote them in their own language; write the rest of the answer in the language asked for.`;
+
+export function answerMessages(question: string, passages: NumberedPassage[], language: Language): BaseMessage[] {
+  return [
+    new SystemMessage(ANSWER_SYSTEM),
+    new HumanMessage(`Passages:\n${formatPassages(passages)}\n\nQuestion: ${question}\n\nAnswer in ${LANGUAGE_NAME[language]}, citing [n] after each claim.`),
+  ];
+}
+
+const CONDENSE_SYSTEM = `Rewrite the user's last question as one standalone question that can be understood without the conversation.
+Keep its language. Do not answer it. Reply with the question only.`;
+
+export function condenseMessages(history: { question: string; answer?: string }[], question: string): BaseMessage[] {
+  const turns = history.flatMap((t) => [new HumanMessage(t.question), ...(t.answer ? [new AIMessage(t.answer)] : [])]);
+  return [new SystemMessage(CONDENSE_SYSTEM), ...turns, new HumanMessage(`Last question: ${question}`)];
+}
+
+const SUMMARY_STYLE_RULES = {
+  brief: 'Write two or three sentences.',
+  bullets: 'Write five to eight bullet points, one line each, starting with "- ".',
+  detailed: 'Write a short paragraph per theme (two to six paragraphs), separated by blank lines.',
+} as const;
+
+/** For summaries (issue 4): a cited summary of numbered passages. */
+export function summaryMessages(passages: NumberedPassage[], style: keyof typeof SUMMARY_STYLE_RULES, language: Language, topic?: string): BaseMessage[] {
+  const focus = topic ? ` Focus on: ${topic}.` : '';
+  return [
+    new SystemMessage(
+      `You summarise a briefing using ONLY the numbered passages given. Cite [n] after every claim; cite only numbers that exist. Never add outside knowledge. ${SUMMARY_STYLE_RULES[style]}`,
+    ),
+    new HumanMessage(`Passages:\n${formatPassages(passages)}\n\nSummarise them in ${LANGUAGE_NAME[language]}.${focus}`),
+  ];
+}
+
+/** Summaries, map step (issue 4): notes on one part of a briefing too large for one prompt. Numbers are global. */
+export function summaryMapMessages(passages: NumberedPassage[], language: Language, topic?: string): BaseMessage[] {
+  const focus = topic ? ` Only what concerns: ${topic}.` : '';
+  return [
+    new SystemMessage(
+      `You take notes on part of a briefing using ONLY the numbered passages given. Write up to six short notes, one per line, starting with "- ", each ending with the [n] of the passages it comes from. Cite only numbers that exist. Never add outside knowledge.${focus}`,
+    ),
+    new HumanMessage(`Passages:\n${formatPassages(passages)}\n\nWrite the notes in ${LANGUAGE_NAME[language]}.`),
+  ];
+}
+
+/** Summaries, reduce step (issue 4): the final summary from the cited notes of every part. */
+export function summaryReduceMessages(notes: string[], style: keyof typeof SUMMARY_STYLE_RULES, language: Language, topic?: string): BaseMessage[] {
+  const focus = topic ? ` Focus on: ${topic}.` : '';
+  return [
+    new SystemMessage(
+      `You write a summary of a briefing from notes that cite its passages as [n]. Keep the [n] of every note you use, after each claim; never invent numbers or facts. ${SUMMARY_STYLE_RULES[style]}`,
+    ),
+    new HumanMessage(`Notes:\n${notes.join('\n')}\n\nWrite the summary in ${LANGUAGE_NAME[language]}.${focus}`),
+  ];
+}

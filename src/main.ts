@@ -1,0 +1,27 @@
+import { loadCoreConfig } from './config.js';
+import { loadEnvFile } from './cli/common.js';
+import { oneLine, UserInputError } from './errors.js';
+import { BriefingService } from './service.js';
+import { DISCORD_OFF } from './console/texts.js';
+
+/**
+ * `npm start`: the Discord bot when DISCORD_TOKEN is set, otherwise the local console in this terminal.
+ */
+async function main(): Promise<void> {
+  loadEnvFile();
+  const env = process.env;
+  if (env.DISCORD_TOKEN?.trim()) {
+    const { startDiscordBot } = await import('./discord/start.js');
+    await startDiscordBot(env);
+    return;
+  }
+  process.stdout.write(`${DISCORD_OFF}\n`);
+  const service = await BriefingService.open(loadCoreConfig(env), { log: (line) => process.stderr.write(`${line}\n`) });
+  const { runConsole } = await import('./console/console.js');
+  await runConsole({ service, input: process.stdin, output: process.stdout, env, prompt: Boolean(process.stdin.isTTY) });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`error: ${oneLine(error)}\n`);
+  process.exit(error instanceof UserInputError ? 2 : 1);
+});

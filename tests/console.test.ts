@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLine } from '../src/console/parseLine.js';
+import { runCli } from './helpers/runCli.js';
+import { tempProject } from './helpers/tempProject.js';
+
+let project: Awaited<ReturnType<typeof tempProject>>;
+// DISCORD_TOKEN is not passed: runCli gives the child only PATH, HOME and what we set.
+const start = (input: string) => runCli('src/main.ts', [], {}, input, project.root);
+
+beforeAll(async () => {
+  project = await tempProject();
+});
+afterAll(() => project.cleanup());
+
+describe('npm start without DISCORD_TOKEN: the local console', () => {
+  it('says Discord is off first, answers questions and commands, and leaves at end of input', async () => {
+    const r = await start(
+      [
+        'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?',
+        'What is the capital of Australia?',
+        '/sources',
+        '/search Motegi',
+        '/help',
+        '/bogus',
+        '/ask ',
+        '/ask Siapa Menteri Luar Negeri Jepang?',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/Discord is off: no DISCORD_TOKEN is set\. .*DISCORD_TOKEN=/);
+    expect(r.stdout).toMatch(/San Francisco\. \[1\]\n\nSumber:\n\[1\] seeds\/2020-01_korsel-as-pertemuan-menlu-san-francisco\.txt \(2020-01\): "Menteri Luar Negeri/);
+    expect(r.stdout).toMatch(/The briefing doesn't say.*\n\nClosest passages \(not an answer\):\n\[1\] /);
+    expect(r.stdout).toMatch(/1\. seeds\/2020-01_korsel-as-pertemuan-menlu-san-francisco\.txt \(2020-01\): .*12 sentences/);
+    expect(r.stdout).toMatch(/^1\. \d\.\d{3} seeds\/\S+ \[\d+, \d+\)\n {3}\S/m);
+    expect(r.stdout).toMatch(/\/summary \[brief\|bullets\|detailed\] \[topic\]/);
+    expect(r.stdout).toMatch(/error: Unknown command \/bogus; type \/help/);
+    expect(r.stdout).toMatch(/error: The question is empty\./);
+    expect(r.stdout).toMatch(/Toshimitsu Motegi.*\[1\]/);
+    expect(r.stdout.trimEnd()).toMatch(/Bye\.$/);
+    expect(r.stderr).toMatch(/Building the store/);
+  });
+
+  it('feeds earlier turns into follow-ups and stops at /exit', async () => {
+    const r = await start(['Who is the Japanese foreign minister in the trilateral talks?', 'And how long did it last?', '/exit', 'What is the capital of Australia?'].join('\n'));
+    expect(r.code).toBe(0);
+    const answers = r.stdout.split('\n').filter((l) => /\[1\]$/.test(l));
+    expect(answers[1]).toMatch(/Toshimitsu Motegi selama 50 menit/);
+    expect(r.stdout).not.toMatch(/Closest passages/); // the question after /exit is never read
+  });
+
+  it('/summary prints a cited summary', async () => {
+    const r = await start('/summary bullets\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^- .*\[1\]/m);
+    expect(r.stdout).toMatch(/Sources:\n\[1\] seeds\//);
+  });
+});
+
+describe('console line parsing', () => {
+  it.each([
+    ['Siapa Motegi?', { kind: 'ask', question: 'Siapa Motegi?' }],
+    ['/ask Siapa Motegi?', { kind: 'ask', question: 'Siapa Motegi?' }],
+    ['/summary', { kind: 'summary', style: 'brief' }],
+    ['/summary detailed Selat Hormuz', { kind: 'summary', style: 'detailed', topic: 'Selat Hormuz' }],
+    ['/summary Selat Hormuz', { kind: 'summary', style: 'brief', topic: 'Selat Hormuz' }],
+    ['/SOURCES', { kind: 'sources' }],
+    ['/search  Motegi ', { kind: 'search', query: 'Motegi' }],
+    ['/quit', { kind: 'exit' }],
+    ['   ', { kind: 'empty' }],
+    ['/frobnicate x', { kind: 'unknown', name: '/frobnicate' }],
+  ])('%j', (line, expected) => {
+    expect(parseLine(line)).toEqual(expected);
+  });
+});

@@ -1,0 +1,196 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, it, expect, afterAll, beforeAll } from 'vitest';
+import { PermissionsBitField, PermissionFlagsBits } from 'discord.js';
+import { RateLimiter } from '../src/discord/rateLimiter.js';
+import { loadDiscordConfig, applicationIdFromToken } from '../src/discord/config.js';
+import { InFlight } from '../src/discord/inFlight.js';
+import { AnswerLog } from '../src/discord/answerLog.js';
+import { FeedbackStore, summarizeFeedback, hashUserId, type FeedbackRecord } from '../src/discord/feedbackStore.js';
+import { allowedPlace, requireManageGuild, runPreconditions, QUESTION_PRECONDITIONS, type RequestInfo } from '../src/discord/preconditions.js';
+import type { BotContext } from '../src/discord/context.js';
+import { createLogger } from '../src/discord/logger.js';
+import { deployCommands } from '../src/cli/deployCommands.js';
+import { printFeedback } from '../src/cli/feedback.js';
+import { COMMANDS } from '../src/discord/commandList.js';
+import { FakeDiscord, fakeToken } from './helpers/fakeDiscord.js';
+import { ConfigError } from '../src/errors.js';
+
+const TOKEN = fakeToken('123456789012345678');
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-support-'));
+});
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('RateLimiter', () => {
+  it('allows N per minute per key, then says when to retry; 0 turns it off', () => {
+    const limiter = new RateLimiter(2);
+    expect(limiter.take('a', 0).ok).toBe(true);
+    expect(limiter.take('a', 10_000).ok).toBe(true);
+    expect(limiter.take('a', 20_000)).toEqual({ ok: false, retryAfterMs: 40_000 });
+    expect(limiter.take('b', 20_000).ok).toBe(true);
+    expect(limiter.take('a', 60_001).ok).toBe(true);
+    const off = new RateLimiter(0);
+    for (let i = 0; i < 100; i++) expect(off.take('a').ok).toBe(true);
+  });
+});
+
+describe('configuration', () => {
+  it('reads defaults and validates every variable in one line', () => {
+    const config = loadDiscordConfig({ DISCORD_TOKEN: TOKEN }, '/root');
+    expect(config).toMatchObject({ apiUrl: 'https://discord.com/api', allowDms: true, answerInThread: false, rateLimitUserPerMin: 6, feedbackFile: '/root/data/feedback.jsonl' });
+    expect(() => loadDiscordConfig({})).toThrow(ConfigError);
+    expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, ALLOWED_GUILD_IDS: '123456789012345678,abc' })).toThrow(/ALLOWED_GUILD_IDS/);
+    expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'ftp://x' })).toThrow(/DISCORD_API_URL/);
+    expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, RATE_LIMIT_USER_PER_MIN: 'many' })).toThrow(/RATE_LIMIT_USER_PER_MIN/);
+    try {
+      loadDiscordConfig({ DISCORD_TOKEN: 'secret-looking-value' });
+    } catch (error) {
+      expect(String(error)).not.toContain('secret-looking-value');
+    }
+  });
+
+  it('derives the application id from a token', () => {
+    expect(applicationIdFromToken(TOKEN)).toBe('123456789012345678');
+    expect(applicationIdFromToken('garbage.x.y')).toBeUndefined();
+  });
+});
+
+describe('preconditions', () => {
+  const base = (env: Record<string, string> = {}) =>
+    ({
+      config: loadDiscordConfig({ DISCORD_TOKEN: TOKEN, RATE_LIMIT_USER_PER_MIN: '1', ...env }),
+      limits: { user: new RateLimiter(1), guild: new RateLimiter(100) },
+      state: { shuttingDown: false },
+    }) as unknown as BotContext;
+  const request: RequestInfo = { userId: '1', guildId: '111111111111111111', channelId: '222222222222222222', memberPermissions: null };
+
+  it('allowlists guilds and channels (a thread counts as its parent channel) and DMs', () => {
+    const ctx = base({ ALLOWED_GUILD_IDS: '111111111111111111', ALLOWED_CHANNEL_IDS: '333333333333333333', ALLOW_DMS: 'false' });
+    expect(allowedPlace.run(request, ctx).ok).toBe(false);
+    expect(allowedPlace.run({ ...request, parentChannelId: '333333333333333333' }, ctx).ok).toBe(true);
+    expect(allowedPlace.run({ ...request, guildId: '999999999999999999', channelId: '333333333333333333' }, ctx).ok).toBe(false);
+    expect(allowedPlace.run({ ...request, guildId: null }, ctx)).toMatchObject({ ok: false, quietForMessages: true });
+  });
+
+  it('Manage Server is checked at run time', () => {
+    const ctx = base();
+    expect(requireManageGuild.run({ ...request, memberPermissions: new PermissionsBitField(PermissionFlagsBits.SendMessages) }, ctx).ok).toBe(false);
+    expect(requireManageGuild.run({ ...request, memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild) }, ctx).ok).toBe(true);
+    expect(requireManageGuild.run({ ...request, guildId: null, memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild) }, ctx).ok).toBe(false);
+  });
+
+  it('the question chain refuses while shutting down and when over the rate, with the wait in seconds', () => {
+    const ctx = base();
+    expect(runPreconditions(QUESTION_PRECONDITIONS, request, ctx).ok).toBe(true);
+    const limited = runPreconditions(QUESTION_PRECONDITIONS, request, ctx);
+    expect(limited.ok).toBe(false);
+    expect(!limited.ok && limited.message).toMatch(/try again in (59|60) s/);
+    ctx.state.shuttingDown = true;
+    expect(runPreconditions(QUESTION_PRECONDITIONS, { ...request, userId: '2' }, ctx).ok).toBe(false);
+  });
+
+  it('every command declares its preconditions; /reindex needs Manage Server by default too', () => {
+    for (const c of COMMANDS) expect(c.preconditions.length, c.data.name).toBeGreaterThan(0);
+    const reindex = COMMANDS.find((c) => c.data.name === 'reindex')!.data.toJSON();
+    expect(reindex.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    for (const c of COMMANDS) expect(c.data.toJSON().description_localizations?.id, c.data.name).toBeTruthy();
+    const ask = COMMANDS.find((c) => c.data.name === 'ask')!.data.toJSON();
+    expect(ask.options?.find((o) => o.name === 'question')).toMatchObject({ required: true, max_length: 1000 });
+  });
+});
+
+describe('InFlight', () => {
+  it('lets quick work finish and fails what outlives the grace period', async () => {
+    const inFlight = new InFlight();
+    const failed: string[] = [];
+    void inFlight.track(new Promise((r) => setTimeout(r, 10)), async () => failed.push('quick'));
+    void inFlight.track(new Promise(() => undefined), async () => failed.push('stuck'));
+    expect(await inFlight.drain(100)).toEqual({ finished: 1, failed: 1 });
+    expect(failed).toEqual(['stuck']);
+  });
+});
+
+describe('stores', () => {
+  it('the answer log survives a restart (a new instance finds old keys)', async () => {
+    const file = path.join(dir, 'answers.jsonl');
+    const first = new AnswerLog(file);
+    const logged = await first.add({ kind: 'answer', question: 'q', answer: 'a', mode: 'extractive', abstained: false, citations: [] });
+    expect(logged.key).toMatch(/^[A-Za-z0-9_-]{10}$/);
+    expect((await new AnswerLog(file).get(logged.key))?.question).toBe('q');
+    expect(await new AnswerLog(file).get('missingkey0')).toBeUndefined();
+  });
+
+  it('feedback is append-only JSONL, a torn last line is skipped, the latest vote per user and answer counts', async () => {
+    const file = path.join(dir, 'feedback.jsonl');
+    const store = new FeedbackStore(file);
+    const record = (vote: 'up' | 'down', user: string, key: string, question: string): FeedbackRecord => ({ time: new Date().toISOString(), vote, answerKey: key, question, answer: 'a', citations: [], userHash: hashUserId(user), guildId: null });
+    void store.record(record('up', 'u1', 'k1', 'Who?'));
+    void store.record(record('down', 'u1', 'k1', 'Who?'));
+    void store.record(record('up', 'u2', 'k1', 'Who?'));
+    void store.record(record('down', 'u2', 'k2', 'Where?'));
+    await store.flush();
+    await fs.appendFile(file, '{"torn":');
+    const all = await store.readAll();
+    expect(all).toHaveLength(4);
+    expect(summarizeFeedback(all)).toMatchObject({ total: 3, up: 1, down: 2, voters: 2 });
+    const lines: string[] = [];
+    await printFeedback(file, 5, (l) => lines.push(l));
+    expect(lines[0]).toMatch(/3 votes from 2 people — 👍 1 · 👎 2 \(33% positive\)/);
+    expect(lines.join('\n')).toContain('Most 👎:');
+  });
+});
+
+describe('logger', () => {
+  it('never writes the token, even inside an error message', async () => {
+    const sink = new PassThrough();
+    let out = '';
+    sink.on('data', (d: Buffer) => (out += d.toString()));
+    const log = createLogger({ secrets: [TOKEN], destination: sink });
+    log.error({ err: new Error(`request failed for Bot ${TOKEN}`), token: 'abc', headers: { authorization: 'x' } }, 'boom');
+    await new Promise((r) => setImmediate(r));
+    expect(out).toContain('boom');
+    expect(out).not.toContain(TOKEN);
+    expect(out).toContain('[REDACTED]');
+  });
+});
+
+describe('deploy-commands over the wire', () => {
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it('bulk-overwrites guild commands (idempotent), finding the application id through /applications/@me', async () => {
+    const env = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId };
+    const printed: string[] = [];
+    expect(await deployCommands(env, (l) => printed.push(l))).toBe(6);
+    expect(await deployCommands(env, (l) => printed.push(l))).toBe(6);
+    const puts = fake.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.path)).toEqual([`/applications/${fake.appId}/guilds/${fake.guildId}/commands`, `/applications/${fake.appId}/guilds/${fake.guildId}/commands`]);
+    expect(puts[0].body).toEqual(puts[1].body);
+    expect(puts[0].body.map((c: { name: string }) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'search', 'sources', 'summary']);
+    expect(fake.requests.some((r) => r.path === '/applications/@me')).toBe(true);
+    expect(printed[0]).toMatch(/^Registered 6 commands in guild/);
+  });
+
+  it('registers globally without DISCORD_GUILD_ID, using DISCORD_CLIENT_ID when given', async () => {
+    await deployCommands({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_CLIENT_ID: fake.appId }, () => undefined);
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'PUT', path: `/applications/${fake.appId}/commands` });
+  });
+
+  it('a rejected token fails with one line that does not contain it', async () => {
+    const wrong = fakeToken('876543210987654321');
+    const error = await deployCommands({ DISCORD_TOKEN: wrong, DISCORD_API_URL: fake.apiUrl, DISCORD_CLIENT_ID: fake.appId }, () => undefined).catch((e: Error) => e);
+    expect(String(error)).toMatch(/registering the commands failed/);
+    expect(String(error)).not.toContain(wrong);
+  });
+});
