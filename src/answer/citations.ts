@@ -1,14 +1,7 @@
 import type { Citation } from './types.js';
 
 /** A sentence the answer uses, before it is numbered. */
-export interface CitedSentence {
-  source: string;
-  start: number;
-  end: number;
-  quote: string;
-  chunkId: string;
-  score: number;
-}
+export type CitedSentence = Omit<Citation, 'n'>;
 
 /**
  * Numbers cited sentences from 1 in order of first use; the same sentence used twice keeps its number.

@@ -8,8 +8,12 @@ export interface AnswerConfig {
   retrieveK: number;
 }
 
-/** The fitted model's balanced point is 0.5; 0.40 answers more paraphrased questions (see README, "Answers"). */
-export const DEFAULT_MIN_CONFIDENCE = 0.4;
+/**
+ * Balanced accuracy on the training halves (calibrate.ts) is flat between 0.30 and 0.50 (0.597–0.604, best at
+ * 0.35); 0.31 is the low end of that plateau, which also keeps the seed's paraphrased gold questions answered
+ * (README, "Abstention").
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.31;
 
 export function loadAnswerConfig(env: Record<string, string | undefined> = process.env): AnswerConfig {
   return {

@@ -31,5 +31,5 @@ export async function gatherEvidence(kb: KnowledgeBase, question: string, langua
   const hits = await kb.search(query, { k: options.k, source: options.source });
   const analysis = analyzeQuestion(question, language, own, carried, stats);
   const ranked = scoreSentences(analysis, hits);
-  return { analysis, hits, ranked, confidence: confidenceOf(ranked[0]), retrieveMs: performance.now() - started };
+  return { analysis, hits, ranked, confidence: confidenceOf(kb, stats, analysis, ranked[0]), retrieveMs: performance.now() - started };
 }

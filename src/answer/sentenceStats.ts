@@ -38,6 +38,11 @@ export function idf(stats: SentenceStats, stemmed: string): number {
   return Math.log((stats.sentenceCount + 1) / (df + 0.5));
 }
 
+/** The IDF of a term the text never uses: the largest an IDF can be, to put IDFs on a [0, 1] scale. */
+export function unseenIdf(stats: SentenceStats): number {
+  return Math.log((stats.sentenceCount + 1) / 0.5);
+}
+
 /** Does the text use the group's term (or one of its alternatives) anywhere? */
 export function groupSeen(stats: SentenceStats, group: TermGroup): boolean {
   return group.alternatives.some((alt) => alt.every((s) => stats.df.has(s)));
