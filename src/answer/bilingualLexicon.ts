@@ -134,6 +134,7 @@ disepakati, menyepakati, kesepakatan = sepakat
 sepakat = kesepakatan
 disetujui, menyetujui, persetujuan = setuju
 foto, gambar = photo
+berita = news
 jawaban, menjawab, menanggapi = tanggapan
 pimpinan = dipimpin
 jepang = tokyo
