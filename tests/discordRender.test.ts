@@ -137,6 +137,19 @@ describe('answer embed', () => {
     expect(renderAnswerButtons('k', true)[0].components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['bb:up:k', 'bb:down:k']);
   });
 
+  it('an Indonesian abstention speaks Indonesian', () => {
+    const abstained = result({ language: 'id', question: 'Apa ibu kota Australia?', abstained: true, answer: 'Briefing ini tidak menyebutkan hal itu.', citations: [], closest: [citation(1, 'Teks.')] });
+    const embed = renderAnswerEmbed(abstained, { elapsedMs: 3, lookup });
+    expect(embed.title).toBe('Tidak ada di briefing: Apa ibu kota Australia?');
+    expect(embed.description).toContain('Coba `/search`');
+    expect(embed.fields![0].name).toMatch(/^Bagian terdekat \(bukan jawaban\)/);
+  });
+
+  it('leads with the short answer in bold, and escapes markdown in quoted sentences but not the [n] markers', () => {
+    const embed = renderAnswerEmbed(result({ shortAnswer: 'San *Francisco*', answer: 'They met in *San Francisco* [1].' }), { elapsedMs: 3, lookup });
+    expect(embed.description).toBe('**San \\*Francisco\\*** [1]\n\nThey met in \\*San Francisco\\* [1].');
+  });
+
   it('plain text version lists sources and splits below 2,000', () => {
     const parts = renderAnswerText(result({ answer: 'Long sentence here. '.repeat(150) }), { elapsedMs: 3, lookup });
     expect(parts.length).toBeGreaterThan(1);

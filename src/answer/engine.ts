@@ -4,6 +4,8 @@ import type { BriefingService } from '../service.js';
 import { loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { LlmCallError } from '../llm/invoke.js';
 import { detectLanguage, type Language } from '../text/language.js';
+import { words } from '../text/tokenize.js';
+import { answerSpan } from './answerType.js';
 import { numberCitations } from './citations.js';
 import { loadAnswerConfig, type AnswerConfig } from './config.js';
 import { gatherEvidence, type Evidence } from './evidence.js';
@@ -103,7 +105,8 @@ export class AnswerEngine {
     if (evidence.ranked.length === 0 || evidence.confidence < this.config.minConfidence) return this.abstention(evidence, language);
     const picked = pickAnswerSentences(evidence.ranked);
     const { citations, numbers } = numberCitations(picked.map(toCited));
-    return { abstained: false, answer: joinWithMarkers(picked.map((s) => s.text), numbers), citations };
+    const shortAnswer = shortAnswerOf(evidence, picked[0].text);
+    return { abstained: false, answer: joinWithMarkers(picked.map((s) => s.text), numbers), ...(shortAnswer ? { shortAnswer } : {}), citations };
   }
 
   private abstention(evidence: Evidence, language: Language): Pick<AnswerResult, 'abstained' | 'answer' | 'citations' | 'closest'> {
@@ -115,6 +118,13 @@ export class AnswerEngine {
     const reason = error instanceof LlmCallError ? error.kind : 'error';
     return PHRASES.llmFallback[language](reason);
   }
+}
+
+/** The question's words and their translations: what the short answer must not merely repeat. */
+function shortAnswerOf(evidence: Evidence, sentence: string): string | null {
+  const { analysis } = evidence;
+  const known = new Set([...words(analysis.question), ...analysis.groups.flatMap((g) => g.translations.flatMap((t) => words(t)))]);
+  return answerSpan(analysis.type, sentence, known);
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;

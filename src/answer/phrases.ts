@@ -11,6 +11,13 @@ export const PHRASES = {
     id: 'Bagian terdekat (bukan jawaban):',
   },
   sourcesHeading: { en: 'Sources:', id: 'Sumber:' },
+  shortAnswer: { en: 'In short:', id: 'Singkatnya:' },
+  notInBriefing: { en: 'Not in the briefing', id: 'Tidak ada di briefing' },
+  closestPassage: { en: 'Closest passage (not an answer)', id: 'Bagian terdekat (bukan jawaban)' },
+  searchHint: {
+    en: 'Try `/search` to look through the raw passages yourself.',
+    id: 'Coba `/search` untuk menelusuri bagian-bagian briefing sendiri.',
+  },
   llmFallback: {
     en: (reason: string) => `The language model failed (${reason}); this is the extractive answer instead.`,
     id: (reason: string) => `Model bahasa gagal (${reason}); ini jawaban ekstraktif sebagai gantinya.`,
@@ -21,6 +28,8 @@ export const PHRASES = {
   },
 } as const;
 
-export function phrase(key: 'abstain' | 'closestHeading' | 'sourcesHeading' | 'llmUncited', language: Language): string {
+type SimplePhrase = 'abstain' | 'closestHeading' | 'sourcesHeading' | 'llmUncited' | 'shortAnswer' | 'notInBriefing' | 'closestPassage' | 'searchHint';
+
+export function phrase(key: SimplePhrase, language: Language): string {
   return PHRASES[key][language];
 }

@@ -15,7 +15,8 @@ export function renderSources(citations: Citation[], dateOf: DateOf): string[] {
 }
 
 export function renderAnswerText(result: AnswerResult, dateOf: DateOf = () => undefined): string {
-  const lines = [result.answer];
+  // The short answer points at the first citation: the sentence it was found in.
+  const lines = result.shortAnswer ? [`${phrase('shortAnswer', result.language)} ${result.shortAnswer} [1]`, '', result.answer] : [result.answer];
   if (result.notice) lines.push(`(${result.notice})`);
   if (result.abstained) {
     if (result.closest?.length) lines.push('', phrase('closestHeading', result.language), ...renderSources(result.closest, dateOf));

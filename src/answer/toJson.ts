@@ -8,6 +8,7 @@ export function answerJson(result: AnswerResult): Record<string, unknown> {
     mode: result.mode,
     abstained: result.abstained,
     answer: result.answer,
+    ...(result.shortAnswer ? { shortAnswer: result.shortAnswer } : {}),
     citations: result.citations,
     ...(result.abstained ? { closest: result.closest ?? [] } : {}),
     ...(result.notice ? { notice: result.notice } : {}),

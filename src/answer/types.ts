@@ -26,6 +26,8 @@ export interface AnswerResult {
   abstained: boolean;
   /** The answer text with `[n]` markers, or the abstention sentence. */
   answer: string;
+  /** Offline answers to who/when/where/how-many questions: the name, date, place or number in the best sentence. */
+  shortAnswer?: string;
   citations: Citation[];
   /** Only when abstained: at most 2 nearest passages, explicitly not an answer. */
   closest?: Citation[];

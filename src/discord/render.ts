@@ -1,3 +1,4 @@
+import { phrase } from '../answer/phrases.js';
 import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { AnswerResult, Citation } from '../answer/types.js';
@@ -83,6 +84,16 @@ function finish(embed: APIEmbed): APIEmbed {
   return embed;
 }
 
+/**
+ * The answer's text for Discord: extractive answers are quotes of the briefing, so their markdown is escaped;
+ * an LLM's own formatting is kept. The short answer, when there is one, leads in bold.
+ */
+function answerBody(result: AnswerResult): string {
+  // Escaping must leave the citation markers readable: "\\[1\\]" → "[1]".
+  const body = result.mode === 'extractive' ? escapeDiscordMarkdown(result.answer).replace(/\\\[(\d+)\\\]/g, '[$1]') : result.answer;
+  return result.shortAnswer ? `**${escapeDiscordMarkdown(result.shortAnswer)}** [1]\n\n${body}` : body;
+}
+
 /** The embed for an answer, or (different colour, no sources, hints and a pointer to /search) an abstention. */
 export function renderAnswerEmbed(result: AnswerResult, options: RenderOptions): APIEmbed {
   const footer = { text: truncate(`${result.mode} · ${formatMs(options.elapsedMs)}`, EMBED_LIMITS.footer) };
@@ -90,30 +101,30 @@ export function renderAnswerEmbed(result: AnswerResult, options: RenderOptions):
   if (result.abstained) {
     const hints = result.closest ?? [];
     const description = truncate(
-      [escapeDiscordMarkdown(result.answer), result.notice ? `*${escapeDiscordMarkdown(result.notice)}*` : '', 'Try `/search` to look through the raw passages yourself.']
+      [escapeDiscordMarkdown(result.answer), result.notice ? `*${escapeDiscordMarkdown(result.notice)}*` : '', phrase('searchHint', result.language)]
         .filter(Boolean)
         .join('\n\n'),
       EMBED_LIMITS.description,
     );
     const fields = hints.slice(0, 2).map((c) => ({
-      name: truncate(`Closest passage (not an answer) · ${fileName(c.source)}`, EMBED_LIMITS.fieldName),
+      name: truncate(`${phrase('closestPassage', result.language)} · ${fileName(c.source)}`, EMBED_LIMITS.fieldName),
       value: quoteSnippet(c.quote, 300),
     }));
-    return finish({ title: `Not in the briefing: ${truncate(title, 200)}`, description, color: COLOR_ABSTAIN, fields, footer });
+    return finish({ title: `${phrase('notInBriefing', result.language)}: ${truncate(title, 200)}`, description, color: COLOR_ABSTAIN, fields, footer });
   }
   const notice = result.notice ? `\n\n*${escapeDiscordMarkdown(result.notice)}*` : '';
-  const description = truncate(result.answer, EMBED_LIMITS.description - notice.length) + notice;
+  const description = truncate(answerBody(result), EMBED_LIMITS.description - notice.length) + notice;
   const budget = EMBED_LIMITS.total - title.length - description.length - footer.text.length;
   return finish({ title, description, color: COLOR_ANSWER, fields: citationFields(result.citations, options.lookup, budget), footer });
 }
 
 /** Plain text for channels where the bot may not embed (no Embed Links): split below 2,000 characters. */
 export function renderAnswerText(result: AnswerResult, options: RenderOptions): string[] {
-  const parts = [result.answer];
+  const parts = [result.abstained ? escapeDiscordMarkdown(result.answer) : answerBody(result)];
   if (result.notice) parts.push(`*${escapeDiscordMarkdown(result.notice)}*`);
   if (result.abstained) {
-    for (const c of (result.closest ?? []).slice(0, 2)) parts.push(`Closest passage (not an answer), ${fileName(c.source)}: ${quoteSnippet(c.quote, 300)}`);
-    parts.push('Try `/search` to look through the raw passages yourself.');
+    for (const c of (result.closest ?? []).slice(0, 2)) parts.push(`${phrase('closestPassage', result.language)}, ${fileName(c.source)}: ${quoteSnippet(c.quote, 300)}`);
+    parts.push(phrase('searchHint', result.language));
   } else if (result.citations.length > 0) {
     parts.push(`**Sources**\n${result.citations.map((c) => `${sourceLabel(c, options.lookup)} · ${quoteSnippet(c.quote, 200)}`).join('\n')}`);
   }
