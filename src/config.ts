@@ -104,6 +104,6 @@ export function loadCoreConfig(env: Env = process.env, rootDir = process.cwd()):
       ollamaBaseUrl: readString(env, 'OLLAMA_BASE_URL', 'http://127.0.0.1:11434'),
     },
     hnswEf: readInt(env, 'HNSW_EF', 200, 10, 5000),
-    lexicalWeight: readFloat(env, 'HYBRID_LEXICAL_WEIGHT', 0.95, 0, 1),
+    lexicalWeight: readFloat(env, 'HYBRID_LEXICAL_WEIGHT', 0.99, 0, 1),
   };
 }

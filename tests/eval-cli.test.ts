@@ -37,6 +37,8 @@ describe('npm run eval', () => {
     // Each question names its passage in plain words: both rankers find all three first.
     expect(report.retrieval).toEqual({ 'recall@1': 1, 'recall@5': 1, 'mrr@10': 1 });
     expect(report.baseline_bm25).toEqual({ 'recall@1': 1, 'recall@5': 1, 'mrr@10': 1 });
+    expect(report.components.lexical).toEqual({ 'recall@1': 1, 'recall@5': 1, 'mrr@10': 1 });
+    expect(Object.keys(report.components.dense).sort()).toEqual(['mrr@10', 'recall@1', 'recall@5']);
     expect(Object.keys(report.abstention).sort()).toEqual(['auroc', 'precision', 'recall']);
     expect(report.timings.totalMs).toBeGreaterThanOrEqual(0);
   });

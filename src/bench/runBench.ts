@@ -202,7 +202,10 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
   }
 }
 
-/** Calls `exportName` of an optional module when its file is in the tree; "skipped" otherwise. */
+/**
+ * Calls `exportName` of an optional module when its file is in the tree; "skipped" otherwise. When the module
+ * also exports a `format…` function, its markdown comes along for the tables.
+ */
 async function optionalBench(file: string, exportName: string, args: unknown[], log: (line: string) => void): Promise<unknown> {
   const url = new URL(file, import.meta.url);
   if (!existsSync(fileURLToPath(url).replace(/\.js$/, '.ts'))) return 'skipped (not present)';
@@ -210,10 +213,15 @@ async function optionalBench(file: string, exportName: string, args: unknown[], 
     const mod = (await import(url.href)) as Record<string, unknown>;
     const fn = mod[exportName];
     if (typeof fn !== 'function') return `skipped (${exportName} not exported)`;
-    return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+    log(`${exportName}: running`);
+    const result: unknown = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+    const formatter = Object.entries(mod).find(([name, value]) => name.startsWith('format') && typeof value === 'function');
+    if (!formatter) return result;
+    return { result, markdown: String((formatter[1] as (r: unknown) => string)(result)).trimEnd() };
   } catch (error) {
-    log(`${exportName} failed: ${(error as Error).message.split('\n')[0]}`);
-    return `failed: ${(error as Error).message.split('\n')[0]}`;
+    const message = (error as Error).message?.split('\n')[0] ?? String(error);
+    log(`${exportName} failed: ${message}`);
+    return `failed: ${message}`;
   }
 }
 

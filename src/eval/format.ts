@@ -11,7 +11,9 @@ export function formatEvalReport(r: EvalReport): string {
     '| --- | ---: | ---: | ---: |',
     `| briefing-bot hybrid | ${f(r.retrieval['recall@1'])} | ${f(r.retrieval['recall@5'])} | ${f(r.retrieval['mrr@10'])} |`,
     `| plain BM25 baseline | ${f(r.baseline_bm25['recall@1'])} | ${f(r.baseline_bm25['recall@5'])} | ${f(r.baseline_bm25['mrr@10'])} |`,
-    `| ratio | ${f(r.ratio['recall@1'], 3)} | ${f(r.ratio['recall@5'], 3)} | ${f(r.ratio['mrr@10'], 3)} |`,
+    `| ratio hybrid ÷ baseline | ${f(r.ratio['recall@1'], 3)} | ${f(r.ratio['recall@5'], 3)} | ${f(r.ratio['mrr@10'], 3)} |`,
+    `| component: lexical alone | ${f(r.components.lexical['recall@1'])} | ${f(r.components.lexical['recall@5'])} | ${f(r.components.lexical['mrr@10'])} |`,
+    `| component: dense alone (HNSW) | ${f(r.components.dense['recall@1'])} | ${f(r.components.dense['recall@5'])} | ${f(r.components.dense['mrr@10'])} |`,
     '',
     `Abstention (${r.detail.abstentionEngine}, all questions): AUROC of confidence (answerable vs unanswerable) ${f(r.abstention.auroc)}, ` +
       `abstain precision ${f(r.abstention.precision)}, recall ${f(r.abstention.recall)} (positive class: unanswerable)`,

@@ -27,6 +27,8 @@ export interface EvalReport {
   baseline_bm25: RetrievalMetrics;
   /** Our figure divided by the baseline's, per metric. */
   ratio: RetrievalMetrics;
+  /** The hybrid's two parts alone, same run: the fusion should not be worse than the better one. */
+  components: { lexical: RetrievalMetrics; dense: RetrievalMetrics };
   abstention: { auroc: number | null; precision: number | null; recall: number | null };
   /** Extra detail: answerable/unanswerable counts and chunk count. */
   detail: { answerable: number; unanswerable: number; chunks: number; abstentionEngine: string };
@@ -83,7 +85,7 @@ export async function runEval(task: EvalTask, options: EvalOptions): Promise<Eva
   const { dataset } = task;
   const answerable = dataset.questions.filter((q) => q.answerable);
   const engineWork = options.answerer ? dataset.questions.length : 0;
-  const totalWork = answerable.length * 2 + engineWork;
+  const totalWork = answerable.length * 3 + engineWork;
   let done = 0;
   const tick = () => options.onProgress?.(++done, totalWork);
 
@@ -99,6 +101,17 @@ export async function runEval(task: EvalTask, options: EvalOptions): Promise<Eva
     tick();
   }
   const searchMs = performance.now() - searchStart;
+
+  const lexicalRanks: (number | null)[] = [];
+  const denseRanks: (number | null)[] = [];
+  const chunkHit = (index: number) => ({ chunk: kb.chunks[index] }) as SearchHit;
+  for (const q of answerable) {
+    const lexical = kb.lexicalSearch(q.question, CHUNK_DEPTH).map((h) => chunkHit(h.index));
+    const dense = (await kb.denseSearch(q.question, CHUNK_DEPTH)).map((h) => chunkHit(h.index));
+    lexicalRanks.push(rankOf(task.keysOf(lexical).slice(0, RANK_DEPTH), (key) => task.isGold(q, key)));
+    denseRanks.push(rankOf(task.keysOf(dense).slice(0, RANK_DEPTH), (key) => task.isGold(q, key)));
+    tick();
+  }
 
   const baselineStart = performance.now();
   const bm25 = new Bm25Baseline(task.baselineUnits.map((u) => u.text));
@@ -139,6 +152,7 @@ export async function runEval(task: EvalTask, options: EvalOptions): Promise<Eva
     questions: dataset.questions.length,
     retrieval: roundMetrics(retrieval),
     baseline_bm25: roundMetrics(baseline),
+    components: { lexical: roundMetrics(retrievalMetrics(lexicalRanks)), dense: roundMetrics(retrievalMetrics(denseRanks)) },
     ratio: roundMetrics({ 'recall@1': ratio('recall@1'), 'recall@5': ratio('recall@5'), 'mrr@10': ratio('mrr@10') }),
     abstention,
     detail: { answerable: answerable.length, unanswerable: dataset.questions.length - answerable.length, chunks: kb.size, abstentionEngine: engineName },

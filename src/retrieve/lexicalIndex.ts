@@ -1,4 +1,4 @@
-import { charNgrams, queryTerms, terms } from '../text/tokenize.js';
+import { queryTerms, terms, words } from '../text/tokenize.js';
 
 /**
  * Okapi BM25 over the chunks, on three fields summed with weights (a simple BM25F):
@@ -32,6 +32,30 @@ export interface LexicalOptions {
 
 export const DEFAULT_LEXICAL_OPTIONS: LexicalOptions = { gramBoost: 0.5, bigramBoost: 0.3 };
 
+/**
+ * The character 4-grams of each word with boundary marks (as `charNgrams` makes them), as 30-bit FNV-1a
+ * hashes rather than strings: no substring per gram, and integer keys are much cheaper to look up, which is
+ * most of the build time on a large corpus. Collisions among the few million distinct grams are negligible.
+ */
+function gramHashes(text: string): number[] {
+  const out: number[] = [];
+  for (const w of words(text)) {
+    const padded = `<${w}>`;
+    const last = Math.max(0, padded.length - GRAM);
+    for (let i = 0; i <= last; i++) {
+      let hash = 0x811c9dc5;
+      const end = Math.min(i + GRAM, padded.length);
+      for (let j = i; j < end; j++) {
+        hash ^= padded.charCodeAt(j);
+        hash = Math.imul(hash, 0x01000193);
+      }
+      // 30 bits: small integers stay unboxed in V8, so Map lookups are fast.
+      out.push(hash & 0x3fffffff);
+    }
+  }
+  return out;
+}
+
 function bigrams(stems: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i + 1 < stems.length; i++) out.push(`${stems[i]} ${stems[i + 1]}`);
@@ -57,15 +81,15 @@ class IntBuffer {
  * back to back, `offsets[id]..offsets[id + 1]` being term `id`'s slice. Built in two passes over per-document
  * (term id, tf) pairs, which is several times faster and smaller than a Map of arrays per term.
  */
-class Bm25Field {
-  private readonly ids = new Map<string, number>();
+class Bm25Field<T extends string | number> {
+  private readonly ids = new Map<T, number>();
   private readonly offsets: Int32Array;
   private readonly docs: Int32Array;
   private readonly tfs: Uint16Array;
   private readonly lengths: Uint32Array;
   private readonly avgLength: number;
 
-  constructor(tokenLists: Iterable<string[]>, count: number) {
+  constructor(tokenLists: Iterable<T[]>, count: number) {
     this.lengths = new Uint32Array(count);
     const pairs = new IntBuffer(); // doc, term id, tf triples
     const df = new IntBuffer();
@@ -75,15 +99,15 @@ class Bm25Field {
       this.lengths[doc] = tokens.length;
       total += tokens.length;
       const termIds = new Int32Array(tokens.length);
-      tokens.forEach((t, i) => {
-        let id = this.ids.get(t);
+      for (let i = 0; i < tokens.length; i++) {
+        let id = this.ids.get(tokens[i]);
         if (id === undefined) {
           id = this.ids.size;
-          this.ids.set(t, id);
+          this.ids.set(tokens[i], id);
           df.push(0);
         }
         termIds[i] = id;
-      });
+      }
       termIds.sort();
       for (let i = 0; i < termIds.length; ) {
         let j = i;
@@ -113,7 +137,7 @@ class Bm25Field {
   }
 
   /** Adds `weight × BM25(query)` into `scores`. Query terms count with multiplicity. */
-  addScores(query: string[], weight: number, scores: Float64Array): void {
+  addScores(query: T[], weight: number, scores: Float64Array): void {
     const n = this.lengths.length;
     if (!weight || !n) return;
     for (const term of query) {
@@ -133,9 +157,9 @@ class Bm25Field {
 }
 
 export class LexicalIndex {
-  private readonly words: Bm25Field;
-  private readonly grams: Bm25Field;
-  private readonly pairs: Bm25Field;
+  private readonly words: Bm25Field<string>;
+  private readonly grams: Bm25Field<number>;
+  private readonly pairs: Bm25Field<string>;
   private readonly sources: string[];
 
   constructor(texts: { text: string; source: string }[], private readonly options = DEFAULT_LEXICAL_OPTIONS) {
@@ -144,7 +168,7 @@ export class LexicalIndex {
     this.words = new Bm25Field(stems, texts.length);
     this.pairs = new Bm25Field(stems.map(bigrams), texts.length);
     // Generated lazily so all the gram lists of a large corpus never sit in memory at once.
-    this.grams = new Bm25Field((function* () { for (const t of texts) yield charNgrams(t.text, GRAM); })(), texts.length);
+    this.grams = new Bm25Field((function* () { for (const t of texts) yield gramHashes(t.text); })(), texts.length);
   }
 
   get size(): number {
@@ -155,7 +179,7 @@ export class LexicalIndex {
   scores(text: string): Float64Array {
     const scores = new Float64Array(this.sources.length);
     this.words.addScores(queryTerms(text), 1, scores);
-    this.grams.addScores(charNgrams(text, GRAM), this.options.gramBoost, scores);
+    this.grams.addScores(gramHashes(text), this.options.gramBoost, scores);
     this.pairs.addScores(bigrams(terms(text)), this.options.bigramBoost, scores);
     return scores;
   }
@@ -163,11 +187,20 @@ export class LexicalIndex {
   /** Best `limit` chunks with a positive score, best first; ties by chunk order. */
   query(text: string, limit: number, source?: string): LexicalHit[] {
     const scores = this.scores(text);
-    const hits: LexicalHit[] = [];
+    // Bounded selection: with grams nearly every chunk scores above 0, and sorting 100k hits per query
+    // would cost more than scoring them. `top` is kept sorted, worst last.
+    const top: LexicalHit[] = [];
+    const worse = (a: LexicalHit, b: LexicalHit) => a.score < b.score || (a.score === b.score && a.index > b.index);
     for (let i = 0; i < scores.length; i++) {
-      if (scores[i] > 0 && (!source || this.sources[i] === source)) hits.push({ index: i, score: scores[i] });
+      const score = scores[i];
+      if (score <= 0 || (source && this.sources[i] !== source)) continue;
+      if (top.length === limit && !worse(top[limit - 1], { index: i, score })) continue;
+      const hit = { index: i, score };
+      let at = top.length;
+      while (at > 0 && worse(top[at - 1], hit)) at--;
+      top.splice(at, 0, hit);
+      if (top.length > limit) top.pop();
     }
-    hits.sort((a, b) => b.score - a.score || a.index - b.index);
-    return hits.slice(0, limit);
+    return top;
   }
 }

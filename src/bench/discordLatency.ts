@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FakeDiscord } from '../tests/helpers/fakeDiscord.js';
+import { FakeDiscord } from '../../tests/helpers/fakeDiscord.js';
 
 /**
  * Discord latency: the bot runs as its own process (as `npm start` would) against the stand-in Discord; the
@@ -12,7 +12,7 @@ import { FakeDiscord } from '../tests/helpers/fakeDiscord.js';
  * resident memory once it is ready.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const QUESTIONS = [
   'Siapa Menteri Luar Negeri Jepang?',
   'Di mana Kang dan Pompeo bertemu?',
