@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { chunkDocument, segmentDocument, type ChunkingOptions } from '../chunk/chunker.js';
 import { splitSentences } from '../text/sentences.js';
+import { seededRandom } from '../util/random.js';
 
 /**
  * Realistic bench text: real sentences from the eval corpora (Indonesian and English Wikipedia), shuffled
@@ -11,18 +12,6 @@ import { splitSentences } from '../text/sentences.js';
 export interface BenchDocument {
   name: string;
   content: string;
-}
-
-/** Mulberry32: a tiny seeded PRNG, enough for reproducible shuffles. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function loadSentencePool(evalDir: string): Promise<string[]> {

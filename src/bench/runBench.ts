@@ -9,7 +9,8 @@ import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { loadCoreConfig, type CoreConfig } from '../config.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
 import { openKnowledgeBase } from '../store/openKnowledgeBase.js';
-import { directorySize, loadSentencePool, makeBenchDocuments, seededRandom, writeBenchDocuments } from './corpus.js';
+import { seededRandom } from '../util/random.js';
+import { directorySize, loadSentencePool, makeBenchDocuments, writeBenchDocuments } from './corpus.js';
 import { measure, peakRssMiB, type Latency } from './latency.js';
 import { machineInfo, type MachineInfo } from './machine.js';
 

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { splitSentences } from '../text/sentences.js';
 import { isProse } from './candidates.js';
+import { seededRandom as random } from '../util/random.js';
 
 /**
  * Synthetic multi-document briefings for tests and benchmarks: news-like documents made of real sentences
@@ -23,18 +24,6 @@ export interface SyntheticDocument {
   file: string;
   date: string;
   content: string;
-}
-
-/** A small deterministic PRNG (mulberry32): the same briefing every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Passages as lists of prose sentences, from every corpus.jsonl found. */
