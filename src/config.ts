@@ -25,6 +25,7 @@ export interface CoreConfig {
     ollamaBaseUrl: string;
   };
   hnswEf: number;
+  hnswM: number;
   /** Weight of the lexical score in the hybrid fusion (0..1); the dense score gets the rest. */
   lexicalWeight: number;
 }
@@ -104,6 +105,7 @@ export function loadCoreConfig(env: Env = process.env, rootDir = process.cwd()):
       ollamaBaseUrl: readString(env, 'OLLAMA_BASE_URL', 'http://127.0.0.1:11434'),
     },
     hnswEf: readInt(env, 'HNSW_EF', 200, 10, 5000),
+    hnswM: readInt(env, 'HNSW_M', 32, 4, 128),
     lexicalWeight: readFloat(env, 'HYBRID_LEXICAL_WEIGHT', 0.99, 0, 1),
   };
 }

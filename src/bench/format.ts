@@ -8,7 +8,7 @@ export function formatBenchReport(r: BenchReport): string {
   const out: string[] = [];
   out.push(
     `Settings: chunk size ${r.config.chunkSize} chars, overlap ${r.config.chunkOverlap} sentence(s), embeddings ${r.config.embeddings} ` +
-      `(${r.config.dimensions} dims), HNSW ef ${r.config.hnswEf}, lexical weight ${r.config.lexicalWeight}.`,
+      `(${r.config.dimensions} dims), HNSW M ${r.config.hnswM} and ef ${r.config.hnswEf}, lexical weight ${r.config.lexicalWeight}.`,
     '',
     '### Ingest, store and load',
     '',

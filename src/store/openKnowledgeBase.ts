@@ -24,7 +24,7 @@ export interface OpenedKnowledgeBase {
 }
 
 export function retrievalOptions(config: CoreConfig): RetrievalOptions {
-  return { lexicalWeight: config.lexicalWeight, hnswEf: config.hnswEf };
+  return { lexicalWeight: config.lexicalWeight, hnswEf: config.hnswEf, hnswM: config.hnswM };
 }
 
 /**
@@ -66,6 +66,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
     formatVersion: STORE_FORMAT_VERSION,
     embedding: { provider: config.embeddings.provider, model: config.embeddings.model, dimensions },
     chunking,
+    hnswM: config.hnswM,
     seeds,
     documents: documents.map((d) => ({
       source: d.source,
