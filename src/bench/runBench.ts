@@ -31,29 +31,26 @@ export interface BenchOptions {
   skipExtras?: boolean;
 }
 
+/** What both pipelines report at one size. */
+export interface PipelineFigures {
+  chunks: number;
+  ingestMs: number;
+  chunksPerSecond: number;
+  storeBytes: number;
+  loadMs: number;
+  search: Latency;
+}
+
 export interface SizeResult {
   targetChunks: number;
   documents: number;
-  ours: {
-    chunks: number;
-    ingestMs: number;
-    chunksPerSecond: number;
-    storeBytes: number;
-    loadMs: number;
-    search: Latency;
+  ours: PipelineFigures & {
     ask: Latency | null;
     /** Mean share of the exact top-5 (brute-force cosine) that HNSW returns, at the configured ef. */
     top5Agreement: number;
     hnswEf: number;
   };
-  langchain: {
-    chunks: number;
-    ingestMs: number;
-    chunksPerSecond: number;
-    storeBytes: number;
-    loadMs: number;
-    search: Latency;
-  };
+  langchain: PipelineFigures;
   /** Ours ÷ LangChain: >1 means ours is larger (for times: slower). */
   ratios: { ingestMs: number; chunksPerSecond: number; storeBytes: number; loadMs: number; searchP50: number };
   peakRssMiB: number;

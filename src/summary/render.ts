@@ -1,3 +1,4 @@
+import { CitationNumbering } from '../answer/citations.js';
 import type { Citation } from '../answer/types.js';
 import type { SummaryStyle } from './types.js';
 import type { ExtractivePlan, PickedSentence } from './extractive.js';
@@ -18,17 +19,11 @@ export function documentHeading(doc: { title: string; date?: string }): string {
  * follow first use, from 1. Many documents: a heading per document (not in `brief`, which is 2–3 sentences).
  */
 export function renderExtractive(plan: ExtractivePlan, style: SummaryStyle): { summary: string; citations: Citation[] } {
-  const citations: Citation[] = [];
-  const numberOf = new Map<string, number>();
+  const numbering = new CitationNumbering();
+  const { citations } = numbering;
   const cite = (picked: PickedSentence): string => {
     const c = picked.candidate;
-    const key = `${c.source}\u0000${c.start}`;
-    let n = numberOf.get(key);
-    if (n === undefined) {
-      n = citations.length + 1;
-      numberOf.set(key, n);
-      citations.push({ n, source: c.source, start: c.start, end: c.end, quote: c.text, chunkId: c.chunkId, score: picked.score });
-    }
+    const n = numbering.cite({ source: c.source, start: c.start, end: c.end, quote: c.text, chunkId: c.chunkId, score: picked.score });
     return `${display(c.text)} [${n}]`;
   };
   const headed = plan.groups.length > 1;
