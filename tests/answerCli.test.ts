@@ -40,14 +40,38 @@ describe('npm run ask', () => {
     expect(out.closest.length).toBeLessThanOrEqual(2);
   });
 
-  it('--json --batch prints one object per line, in order', async () => {
+  it('--json --batch prints one object per input line, in order; a blank line keeps its place as an error object', async () => {
     const batch = path.join(project.root, 'questions.txt');
-    await fs.writeFile(batch, 'Siapa Menteri Luar Negeri Jepang?\n\nWhat is the capital of Australia?\nHow long was the meeting between Kang and Pompeo?\n');
+    await fs.writeFile(batch, 'Siapa Menteri Luar Negeri Jepang?\n\nWhat is the capital of Australia?\r\n   \nHow long was the meeting between Kang and Pompeo?\n');
     const r = await ask(['--json', '--batch', batch]);
     expect(r.code).toBe(0);
     const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(outs.map((o) => o.question)).toEqual(['Siapa Menteri Luar Negeri Jepang?', 'What is the capital of Australia?', 'How long was the meeting between Kang and Pompeo?']);
-    expect(outs.map((o) => o.abstained)).toEqual([false, true, false]);
+    expect(outs).toHaveLength(5);
+    expect(outs.map((o) => o.question ?? null)).toEqual(['Siapa Menteri Luar Negeri Jepang?', null, 'What is the capital of Australia?', null, 'How long was the meeting between Kang and Pompeo?']);
+    expect(outs[1]).toEqual({ line: 2, error: 'The question is empty.' });
+    expect(outs[3]).toEqual({ line: 4, error: 'The question is empty.' });
+    expect(outs.map((o) => o.abstained ?? null)).toEqual([false, null, true, null, false]);
+  });
+
+  it('text --batch numbers a bad line instead of dropping it', async () => {
+    const batch = path.join(project.root, 'questions-text.txt');
+    await fs.writeFile(batch, '\u202e\u2066\nSiapa Menteri Luar Negeri Jepang?\n');
+    const r = await ask(['--batch', batch]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^line 1: error: The question is empty\.\n\nQ: Siapa Menteri Luar Negeri Jepang\?\n/);
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['only blank lines', '\n  \n\t\n'],
+  ])('a batch file with %s is an error: one line, exit 2, no output', async (_name, content) => {
+    const batch = path.join(project.root, `empty-${content.length}.txt`);
+    await fs.writeFile(batch, content);
+    const r = await ask(['--json', '--batch', batch]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/has no question/);
   });
 
   it('without --json prints the answer and a numbered Sources list', async () => {
@@ -59,6 +83,8 @@ describe('npm run ask', () => {
   it.each([
     [['--json', ''], /question is empty/],
     [['--json', '   '], /question is empty/],
+    // Only right-to-left / bidi controls: nothing anyone could read.
+    [['--json', '\u202e\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c'], /question is empty/],
     [['--json', 'x'.repeat(2001)], /too long/],
     [['--json', '--nope', 'q'], /unknown option/],
     [['--json', '--batch', '/nonexistent/file.txt'], /Cannot read batch file/],

@@ -41,14 +41,26 @@ describe('npm run ingest / search', () => {
     }
   });
 
-  it('search --batch prints one object per line, in order', async () => {
+  it('search --batch prints one object per input line, in order; a blank line keeps its place as an error object', async () => {
     const batch = path.join(project.root, 'queries.txt');
     await fs.writeFile(batch, 'Toshimitsu Motegi\n\nSan Francisco\nSelat Hormuz\n');
     const r = await runCli('src/cli/search.ts', ['--json', '--batch', batch, '-k', '2'], env, '', project.root);
     expect(r.code).toBe(0);
     const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(outs.map((o) => o.query)).toEqual(['Toshimitsu Motegi', 'San Francisco', 'Selat Hormuz']);
+    expect(outs).toHaveLength(4);
+    expect(outs.map((o) => o.query ?? null)).toEqual(['Toshimitsu Motegi', null, 'San Francisco', 'Selat Hormuz']);
+    expect(outs[1]).toEqual({ line: 2, error: 'The query is empty.' });
     expect(outs[0].results[0].text).toContain('Motegi');
+  });
+
+  it('an empty batch file is an error: one line, exit 2, no output', async () => {
+    const batch = path.join(project.root, 'no-queries.txt');
+    await fs.writeFile(batch, '');
+    const r = await runCli('src/cli/search.ts', ['--json', '--batch', batch], env, '', project.root);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/has no query/);
   });
 
   it('without --json prints a readable table', async () => {
@@ -61,6 +73,7 @@ describe('npm run ingest / search', () => {
   it.concurrent.each([
     [['--json', ''], /empty/],
     [['--json', '   '], /empty/],
+    [['--json', '\u202e\u2067\u200f\u061c'], /empty/],
     [['--json', 'x'.repeat(2001)], /too long/],
     [['-k', '0', 'Hormuz'], /-k must be from 1 to 50/],
     [['-k', '51', 'Hormuz'], /-k must be from 1 to 50/],

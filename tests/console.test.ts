@@ -23,6 +23,9 @@ describe('npm start without DISCORD_TOKEN: the local console', () => {
         '/help',
         '/bogus',
         '/ask ',
+        // Only right-to-left / bidi controls: as empty as '/ask ' (and a bare line of them is a blank line).
+        '/ask \u202e\u2066\u200f\u061c',
+        '\u202b\u2069',
         '/ask Siapa Menteri Luar Negeri Jepang?',
       ].join('\n'),
     );
@@ -35,7 +38,8 @@ describe('npm start without DISCORD_TOKEN: the local console', () => {
     expect(r.stdout).toMatch(/^1\. \d\.\d{3} seeds\/\S+ \[\d+, \d+\)\n {3}\S/m);
     expect(r.stdout).toMatch(/\/summary \[brief\|bullets\|detailed\] \[topic\]/);
     expect(r.stdout).toMatch(/error: Unknown command \/bogus; type \/help/);
-    expect(r.stdout).toMatch(/error: The question is empty\./);
+    expect(r.stdout.match(/error: The question is empty\./g)).toHaveLength(2);
+    expect(r.stdout.match(/The briefing doesn't say/g)).toHaveLength(1);
     expect(r.stdout).toMatch(/Toshimitsu Motegi.*\[1\]/);
     expect(r.stdout.trimEnd()).toMatch(/Bye\.$/);
     expect(r.stderr).toMatch(/Building the store/);
@@ -68,6 +72,7 @@ describe('console line parsing', () => {
     ['/search  Motegi ', { kind: 'search', query: 'Motegi' }],
     ['/quit', { kind: 'exit' }],
     ['   ', { kind: 'empty' }],
+    ['\u202e\u202a\u2066\u200e\u061c ', { kind: 'empty' }],
     ['/frobnicate x', { kind: 'unknown', name: '/frobnicate' }],
   ])('%j', (line, expected) => {
     expect(parseLine(line)).toEqual(expected);

@@ -5,7 +5,7 @@ import { answerJson } from '../answer/toJson.js';
 import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import { BriefingService } from '../service.js';
-import { cleanQuery, readBatchFile, runCli, strictCommand } from './common.js';
+import { cleanQuery, readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
 
 /** `npm run ask -- [--json] [--source S] "question"` or `--json --batch FILE` (one question per line). */
 await runCli(async () => {
@@ -21,8 +21,7 @@ await runCli(async () => {
   if (options.batch && joined.trim()) throw new UserInputError('Give either a question or --batch FILE, not both.');
 
   // Validate everything before the (slow) store is opened.
-  const raw = options.batch ? await readBatchFile(options.batch) : [joined];
-  const questions = options.batch ? raw.map((q) => { try { return cleanQuery(q, 'question'); } catch { return null; } }) : [cleanQuery(raw[0], 'question')];
+  const items: BatchItem[] = options.batch ? await readBatchFile(options.batch, 'question') : [{ line: 1, text: cleanQuery(joined, 'question') }];
 
   const service = await BriefingService.open(loadCoreConfig(), { log: (line) => process.stderr.write(`${line}\n`) });
   if (options.source && !service.kb.chunksBySource.has(options.source)) {
@@ -30,16 +29,16 @@ await runCli(async () => {
   }
   const engine = createAnswerEngine(service);
   const dateOf = (source: string) => service.kb.documents.find((d) => d.source === source)?.date;
-  for (const [i, question] of questions.entries()) {
-    if (question === null) {
+  for (const [i, item] of items.entries()) {
+    const gap = i > 0 ? '\n' : '';
+    if ('error' in item) {
       // A bad line keeps its place in the output instead of stopping the batch.
-      const error = 'empty or too long question';
-      if (options.json) process.stdout.write(`${JSON.stringify({ question: '', error })}\n`);
-      else process.stdout.write(`${i > 0 ? '\n' : ''}error: ${error}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ line: item.line, error: item.error })}\n`);
+      else process.stdout.write(`${gap}line ${item.line}: error: ${item.error}\n`);
       continue;
     }
-    const result = await engine.ask(question, { source: options.source });
+    const result = await engine.ask(item.text, { source: options.source });
     if (options.json) process.stdout.write(`${JSON.stringify(answerJson(result))}\n`);
-    else process.stdout.write(`${i > 0 ? '\n' : ''}${options.batch ? `Q: ${question}\n` : ''}${renderAnswerText(result, dateOf)}\n`);
+    else process.stdout.write(`${gap}${options.batch ? `Q: ${item.text}\n` : ''}${renderAnswerText(result, dateOf)}\n`);
   }
 });

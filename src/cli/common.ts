@@ -12,25 +12,54 @@ export function loadEnvFile(): void {
 }
 
 /**
+ * Characters that are invisible or reorder text without being words: C0/C1 controls, zero-width characters,
+ * line/paragraph separators, the BOM, and the bidirectional controls (LRE…RLO U+202A–U+202E, isolates
+ * U+2066–U+2069, LRM/RLM U+200E/F, the Arabic letter mark U+061C). Only they: a question made of them is empty.
+ */
+const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** Replaces invisible and bidi control characters by spaces (shared by the CLI, the console and the bot). */
+export function stripControls(text: string): string {
+  return text.replace(INVISIBLE_CONTROLS, ' ');
+}
+
+/**
  * Cleans a question or query: control characters are removed (never echoed raw), whitespace folded.
  * Throws a UserInputError with a one-line reason when nothing usable is left or it is too long.
  */
 export function cleanQuery(raw: string, what = 'query', maxChars = MAX_QUERY_CHARS): string {
-  const cleaned = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = stripControls(raw).replace(/\s+/g, ' ').trim();
   if (!cleaned) throw new UserInputError(`The ${what} is empty.`);
   if (cleaned.length > maxChars) throw new UserInputError(`The ${what} is too long (${cleaned.length} characters; the limit is ${maxChars}).`);
   return cleaned;
 }
 
-/** Non-empty lines of a batch file. */
-export async function readBatchFile(file: string): Promise<string[]> {
+/** One line of a batch file, numbered from 1: either the cleaned text or why it cannot be used. */
+export type BatchItem = { line: number; text: string } | { line: number; error: string };
+
+/**
+ * Every line of a batch file, in order, so output line N always answers input line N (blank and bad lines
+ * become error items, never gaps). A file with no usable line at all is an error.
+ */
+export async function readBatchFile(file: string, what = 'query'): Promise<BatchItem[]> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     throw new UserInputError(`Cannot read batch file ${file}: ${(error as NodeJS.ErrnoException).code ?? oneLine(error)}`);
   }
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  // A final newline ends the last line; it does not start another.
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const items: BatchItem[] = lines.map((raw, i) => {
+    try {
+      return { line: i + 1, text: cleanQuery(raw, what) };
+    } catch (error) {
+      return { line: i + 1, error: oneLine(error) };
+    }
+  });
+  if (!items.some((item) => 'text' in item)) throw new UserInputError(`The batch file ${file} has no ${what} (one per line).`);
+  return items;
 }
 
 export function parseIntOption(name: string, min: number, max: number) {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
-import { cleanQuery, parseIntOption, readBatchFile, runCli, strictCommand } from './common.js';
+import { cleanQuery, parseIntOption, readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
 
 export interface SearchOutput {
   query: string;
@@ -51,9 +51,8 @@ await runCli(async () => {
   const queryArgs = program.args.join(' ');
 
   if (options.batch && queryArgs.trim()) throw new UserInputError('Give either a query or --batch FILE, not both.');
-  const queries = options.batch ? await readBatchFile(options.batch) : [queryArgs];
   // Validate everything before the (slow) store is opened.
-  const cleaned = options.batch ? queries.map((q) => { try { return cleanQuery(q); } catch { return null; } }) : [cleanQuery(queries[0])];
+  const items: BatchItem[] = options.batch ? await readBatchFile(options.batch, 'query') : [{ line: 1, text: cleanQuery(queryArgs) }];
 
   const config = loadCoreConfig();
   // Loaded only after the input is known to be good: bad input fails fast, without loading LangChain.
@@ -62,14 +61,13 @@ await runCli(async () => {
   if (options.source && !opened.kb.chunksBySource.has(options.source)) {
     throw new UserInputError(`Unknown source ${options.source}; see the sources with npm run ingest.`);
   }
-  for (let i = 0; i < cleaned.length; i++) {
-    const query = cleaned[i];
-    if (query === null) {
+  for (const item of items) {
+    if ('error' in item) {
       // A bad line in a batch keeps its place in the output instead of stopping the batch.
-      process.stdout.write(`${JSON.stringify({ query: '', results: [], error: 'empty or too long query' })}\n`);
+      process.stdout.write(`${JSON.stringify({ line: item.line, error: item.error })}\n`);
       continue;
     }
-    const out = await searchJson(opened.kb, query, options.k, options.source);
+    const out = await searchJson(opened.kb, item.text, options.k, options.source);
     if (options.json || options.batch) process.stdout.write(`${JSON.stringify(out)}\n`);
     else printTable(out);
   }

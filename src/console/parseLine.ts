@@ -1,3 +1,4 @@
+import { stripControls } from '../cli/common.js';
 import { SUMMARY_STYLES, type SummaryStyle } from '../summary/types.js';
 
 /** What one line typed at the console asks for. Plain text is a question. */
@@ -12,7 +13,8 @@ export type ConsoleCommand =
   | { kind: 'unknown'; name: string };
 
 export function parseLine(line: string): ConsoleCommand {
-  const text = line.trim();
+  // A line of invisible or bidi control characters is as empty as a blank one.
+  const text = stripControls(line).trim();
   if (!text) return { kind: 'empty' };
   if (!text.startsWith('/')) return { kind: 'ask', question: text };
   const [head, ...rest] = text.split(/\s+/);

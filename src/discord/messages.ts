@@ -1,5 +1,6 @@
 import { PermissionFlagsBits, type Message, type SendableChannels } from 'discord.js';
 import type { Turn } from '../answer/types.js';
+import { stripControls } from '../cli/common.js';
 import type { BotContext } from './context.js';
 import { answerMessages, answerQuestion, textMessage, type AnswerChannel } from './answering.js';
 import { reportFailure, newErrorId } from './errors.js';
@@ -11,8 +12,9 @@ import { truncate } from './renderText.js';
 const TYPING_REFRESH_MS = 8000;
 const ABSTAIN_TITLE_PREFIX = 'Not in the briefing: ';
 
+/** The question in a message: the bot's mention and invisible/bidi control characters removed, spaces folded. */
 export function stripBotMention(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+  return stripControls(content).replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Why the bot should answer this message, or null to stay quiet. */
