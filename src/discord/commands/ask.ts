@@ -1,8 +1,8 @@
 import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { answerMessages, answerQuestion } from '../src/discord/answering.js';
-import { QUESTION_PRECONDITIONS } from '../src/discord/preconditions.js';
-import { canEmbed } from '../src/discord/permissions.js';
+import type { BotContext, SlashCommand } from '../context.js';
+import { answerMessages, answerQuestion } from '../answering.js';
+import { QUESTION_PRECONDITIONS } from '../preconditions.js';
+import { canEmbed } from '../permissions.js';
 
 export const data = new SlashCommandBuilder()
   .setName('ask')

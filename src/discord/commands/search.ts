@@ -1,9 +1,9 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { NO_MENTIONS } from '../src/discord/answering.js';
-import { QUESTION_PRECONDITIONS } from '../src/discord/preconditions.js';
-import { renderSearchEmbed } from '../src/discord/render.js';
-import { cleanQuery } from '../src/cli/common.js';
+import type { BotContext, SlashCommand } from '../context.js';
+import { NO_MENTIONS } from '../answering.js';
+import { QUESTION_PRECONDITIONS } from '../preconditions.js';
+import { renderSearchEmbed } from '../render.js';
+import { cleanQuery } from '../../cli/common.js';
 
 export const data = new SlashCommandBuilder()
   .setName('search')

@@ -1,8 +1,8 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { NO_MENTIONS } from '../src/discord/answering.js';
-import { acceptingWork, allowedPlace, userRateLimit } from '../src/discord/preconditions.js';
-import { renderDocumentsEmbed } from '../src/discord/render.js';
+import type { BotContext, SlashCommand } from '../context.js';
+import { NO_MENTIONS } from '../answering.js';
+import { acceptingWork, allowedPlace, userRateLimit } from '../preconditions.js';
+import { renderDocumentsEmbed } from '../render.js';
 
 export const data = new SlashCommandBuilder()
   .setName('sources')

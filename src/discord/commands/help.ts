@@ -1,7 +1,7 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { NO_MENTIONS } from '../src/discord/answering.js';
-import { acceptingWork } from '../src/discord/preconditions.js';
+import type { BotContext, SlashCommand } from '../context.js';
+import { NO_MENTIONS } from '../answering.js';
+import { acceptingWork } from '../preconditions.js';
 
 export const data = new SlashCommandBuilder()
   .setName('help')

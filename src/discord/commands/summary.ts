@@ -1,10 +1,10 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { NO_MENTIONS } from '../src/discord/answering.js';
-import { QUESTION_PRECONDITIONS } from '../src/discord/preconditions.js';
-import { renderSummaryEmbed } from '../src/discord/render.js';
-import { cleanQuery } from '../src/cli/common.js';
-import { SUMMARY_STYLES, type SummaryStyle } from '../src/summary/types.js';
+import type { BotContext, SlashCommand } from '../context.js';
+import { NO_MENTIONS } from '../answering.js';
+import { QUESTION_PRECONDITIONS } from '../preconditions.js';
+import { renderSummaryEmbed } from '../render.js';
+import { cleanQuery } from '../../cli/common.js';
+import { SUMMARY_STYLES, type SummaryStyle } from '../../summary/types.js';
 
 export const data = new SlashCommandBuilder()
   .setName('summary')

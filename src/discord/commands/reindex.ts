@@ -1,8 +1,8 @@
 import { PermissionFlagsBits, SlashCommandBuilder, InteractionContextType, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, SlashCommand } from '../src/discord/context.js';
-import { NO_MENTIONS } from '../src/discord/answering.js';
-import { acceptingWork, allowedPlace, requireManageGuild } from '../src/discord/preconditions.js';
-import { fileName } from '../src/discord/render.js';
+import type { BotContext, SlashCommand } from '../context.js';
+import { NO_MENTIONS } from '../answering.js';
+import { acceptingWork, allowedPlace, requireManageGuild } from '../preconditions.js';
+import { fileName } from '../render.js';
 
 export const data = new SlashCommandBuilder()
   .setName('reindex')
