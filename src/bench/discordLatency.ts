@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FakeDiscord } from '../../tests/helpers/fakeDiscord.js';
+import { FakeDiscord } from './fakeDiscord.js';
 
 /**
  * Discord latency: the bot runs as its own process (as `npm start` would) against the stand-in Discord; the
@@ -13,6 +13,10 @@ import { FakeDiscord } from '../../tests/helpers/fakeDiscord.js';
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The bot as `npm start` runs it: dist/src/main.js when this file is compiled, src/main.ts through tsx otherwise.
+const OWN_EXTENSION = path.extname(fileURLToPath(import.meta.url));
+const BOT_ENTRY = fileURLToPath(new URL(`../main${OWN_EXTENSION}`, import.meta.url));
+const LOADER = OWN_EXTENSION === '.ts' ? ['--import', 'tsx'] : [];
 const QUESTIONS = [
   'Siapa Menteri Luar Negeri Jepang?',
   'Di mana Kang dan Pompeo bertemu?',
@@ -47,7 +51,7 @@ async function rssMb(pid: number): Promise<number> {
 export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }: { interactions?: number; concurrency?: number } = {}): Promise<DiscordBenchmark> {
   const fake = await FakeDiscord.start();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/discord/run.ts'], {
+  const child = spawn(process.execPath, [...LOADER, BOT_ENTRY], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
