@@ -2,8 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
-import { currentGeneration } from '../src/store/vectorStore.js';
+import { currentGeneration, readManifest } from '../src/store/vectorStore.js';
 import { tempProject } from './helpers/tempProject.js';
+import { openToEveryone, runUnprivileged, unprivilegedSkipReason } from './helpers/unprivileged.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,5 +99,80 @@ describe('the vector store', () => {
     const hits = await kb.search('Selat Hormuz', { k: 5, source: 'seeds/lain.txt' });
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.every((h) => h.chunk.source === 'seeds/lain.txt')).toBe(true);
+  });
+});
+
+/** XORs one byte of a file, as a bad disk sector or a stray write would. */
+async function flipByte(file: string, offset: number): Promise<void> {
+  const bytes = await fs.readFile(file);
+  bytes[offset] ^= 0xff;
+  await fs.writeFile(file, bytes);
+}
+
+describe('a store damaged on disk', () => {
+  // Each of these loaded without complaint before checksums: offsets 100 and 48 then crashed the process natively
+  // (SIGSEGV) on the first search, offset 32 answered "Label not found" to every query.
+  it.each([100, 48, 32])('is rebuilt, in one line, when byte %i of hnswlib.index is flipped', async (offset) => {
+    const p = await project();
+    await openKnowledgeBase(p.config());
+    await flipByte(path.join((await currentGeneration(p.store))!, 'hnswlib.index'), offset);
+    const lines: string[] = [];
+    const reopened = await openKnowledgeBase(p.config(), { log: (line) => lines.push(line) });
+    expect(reopened.rebuiltBecause).toMatch(/hnswlib\.index checksum mismatch/);
+    expect(lines.filter((l) => /Building the store/.test(l))).toEqual([`Building the store: ${reopened.rebuiltBecause}.`]);
+    expect((await reopened.kb.search('Toshimitsu Motegi', { k: 1 }))[0].chunk.text).toContain('Motegi');
+    expect((await openKnowledgeBase(p.config())).rebuiltBecause).toBeNull();
+  });
+
+  it('is rebuilt when args.json says another number of dimensions', async () => {
+    const p = await project();
+    await openKnowledgeBase(p.config());
+    const args = path.join((await currentGeneration(p.store))!, 'args.json');
+    const parsed = JSON.parse(await fs.readFile(args, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(args, JSON.stringify({ ...parsed, numDimensions: 8 }));
+    const reopened = await openKnowledgeBase(p.config());
+    expect(reopened.rebuiltBecause).toMatch(/args\.json/);
+    expect((await reopened.kb.search('Selat Hormuz', { k: 1 }))[0].chunk.text).toContain('Hormuz');
+  });
+
+  it('records the size and checksum of every other file of the generation in the manifest', async () => {
+    const p = await project();
+    const opened = await openKnowledgeBase(p.config());
+    const gen = (await currentGeneration(p.store))!;
+    const files = (await fs.readdir(gen)).filter((f) => f !== 'manifest.json').sort();
+    expect(Object.keys(opened.manifest.files ?? {}).sort()).toEqual(files);
+    for (const name of files) {
+      expect(opened.manifest.files![name].bytes).toBe((await fs.stat(path.join(gen, name))).size);
+      expect(opened.manifest.files![name].checksum).toMatch(/^(crc32:[0-9a-f]{8}|sha256:[0-9a-f]{64})$/);
+    }
+    expect((await readManifest(p.store))?.files).toEqual(opened.manifest.files);
+  });
+});
+
+describe('a store that cannot be saved', () => {
+  it('is served from memory, with one line saying it could not be saved', async () => {
+    const p = await project();
+    // A file where the store's parent folder should be: every write under it fails (ENOTDIR), even for root.
+    await fs.writeFile(path.join(p.root, 'blocked'), '');
+    const lines: string[] = [];
+    const opened = await openKnowledgeBase(p.config({ VECTORSTORE_DIR: 'blocked/vectorstore' }), { log: (line) => lines.push(line) });
+    expect(opened.rebuiltBecause).toBe('no store yet');
+    expect(lines.filter((l) => /save/i.test(l))).toEqual([expect.stringMatching(/^Could not save the store to .*blocked\/vectorstore \(.*ENOTDIR.*\); serving it from memory/)]);
+    expect((await opened.kb.search('Toshimitsu Motegi', { k: 1 }))[0].chunk.text).toContain('Motegi');
+  });
+
+  it.skipIf(unprivilegedSkipReason !== null)('lets ingest and search run over a read-only vectorstore/ after the seeds changed', async () => {
+    const p = await project();
+    await openKnowledgeBase(p.config());
+    await fs.writeFile(path.join(p.seeds, 'baru.txt'), 'Dokumen baru tentang Pulau Jeju. Isinya pendek.');
+    await openToEveryone(p.root);
+    await fs.chmod(p.store, 0o555);
+    const ingest = await runUnprivileged('src/cli/ingest.ts', [], {}, p.root);
+    expect(ingest.stderr).toMatch(/Could not save the store .*EACCES.*serving it from memory/);
+    expect(ingest.stderr.trim().split('\n').filter((l) => /save/i.test(l))).toHaveLength(1);
+    expect(ingest.code).toBe(0);
+    const search = await runUnprivileged('src/cli/search.ts', ['--json', '-k', '1', 'Pulau Jeju'], {}, p.root);
+    expect(search.code).toBe(0);
+    expect((JSON.parse(search.stdout) as { results: { source: string }[] }).results[0].source).toBe('seeds/baru.txt');
   });
 });

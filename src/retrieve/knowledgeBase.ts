@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { Document } from '@langchain/core/documents';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
@@ -48,6 +49,14 @@ const HNSW_EF_CONSTRUCTION = 200;
 export class KnowledgeBase {
   readonly chunksBySource = new Map<string, Chunk[]>();
   private readonly lexical: LexicalIndex;
+  /**
+   * Chunk index → its HNSW label. Chunks whose vectors are identical (one sentence repeated, an endless word cut
+   * into equal pieces) share one point, labelled with the first such chunk: hnswlib's insertion turns quadratic
+   * when many points are exactly equal (1,545 equal vectors took 15 s; the same with 1e-4 noise, 0.7 s).
+   */
+  readonly pointOf: Int32Array;
+  /** The chunks of each shared point (only points with more than one chunk). */
+  private readonly sharing = new Map<number, number[]>();
 
   constructor(
     readonly documents: IndexedDocument[],
@@ -55,12 +64,20 @@ export class KnowledgeBase {
     readonly vectors: HNSWLib,
     readonly embeddings: Embeddings,
     private readonly options: RetrievalOptions,
+    pointOf?: Int32Array,
   ) {
     for (const chunk of chunks) {
       const list = this.chunksBySource.get(chunk.source) ?? [];
       list.push(chunk);
       this.chunksBySource.set(chunk.source, list);
     }
+    this.pointOf = pointOf ?? Int32Array.from(chunks, (_, i) => i);
+    this.pointOf.forEach((label, i) => {
+      if (label === i) return;
+      const list = this.sharing.get(label) ?? [label];
+      list.push(i);
+      this.sharing.set(label, list);
+    });
     this.lexical = new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
     if (chunks.length > 0) vectors.index.setEf(options.hnswEf);
   }
@@ -75,54 +92,102 @@ export class KnowledgeBase {
   ): Promise<KnowledgeBase> {
     const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
     const fitted = embeddings instanceof HashingEmbeddings ? embeddings.fit(chunks.map((c) => c.text)) : embeddings;
-    const vectors = await KnowledgeBase.embedInto(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
-    return new KnowledgeBase(documents, chunks, vectors, fitted, options);
+    const { vectors, pointOf } = await KnowledgeBase.embedInto(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
+    return new KnowledgeBase(documents, chunks, vectors, fitted, options, pointOf);
   }
 
-  private static async embedInto(chunks: Chunk[], embeddings: Embeddings, m: number, onProgress?: ProgressFn): Promise<HNSWLib> {
+  /**
+   * Embeds each distinct chunk text once (a repeated text costs no second embedding call) and adds each distinct
+   * vector to HNSW once, labelled with the first chunk that has it; `pointOf` maps every chunk to that label.
+   */
+  private static async embedInto(
+    chunks: Chunk[],
+    embeddings: Embeddings,
+    m: number,
+    onProgress?: ProgressFn,
+  ): Promise<{ vectors: HNSWLib; pointOf: Int32Array }> {
+    const firstWithText = new Map<string, number>();
+    const distinct: number[] = [];
+    const sameTextAs = Int32Array.from(chunks, (c, i) => {
+      const first = firstWithText.get(c.text);
+      if (first !== undefined) return first;
+      firstWithText.set(c.text, i);
+      distinct.push(i);
+      return i;
+    });
+    firstWithText.clear();
+    const pointOf = new Int32Array(chunks.length);
+    const labelOfVector = new Map<string, number>();
     let store: HNSWLib | undefined;
-    onProgress?.(0, chunks.length);
-    for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
-      const batch = chunks.slice(i, i + EMBED_BATCH);
-      const vectors = await embeddings.embedDocuments(batch.map((c) => c.text));
+    onProgress?.(0, distinct.length);
+    for (let from = 0; from < distinct.length; from += EMBED_BATCH) {
+      const batch = distinct.slice(from, from + EMBED_BATCH);
+      const vectors = await embeddings.embedDocuments(batch.map((i) => chunks[i].text));
       if (!store) {
         // The index is made here, at full capacity and with our M: LangChain's addVectors would initialise an
         // empty index with hnswlib's defaults. LangChain's HNSWLib still saves, loads and holds the docstore.
         const { HierarchicalNSW } = await HNSWLib.imports();
         const index = new HierarchicalNSW('cosine', vectors[0].length);
-        index.initIndex(chunks.length, m, HNSW_EF_CONSTRUCTION);
+        index.initIndex(distinct.length, m, HNSW_EF_CONSTRUCTION);
         store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0].length, index });
       }
-      const documents = KnowledgeBase.toDocuments(batch);
       const labelled: Record<string, Document> = {};
       vectors.forEach((vector, j) => {
-        store!.index.addPoint(vector, i + j);
-        labelled[i + j] = documents[j];
+        const chunk = batch[j];
+        // hnswlib keeps float32: vectors equal at that precision are the same point.
+        const key = createHash('sha1').update(Float32Array.from(vector)).digest('base64');
+        const label = labelOfVector.get(key);
+        if (label !== undefined) {
+          pointOf[chunk] = label;
+          return;
+        }
+        labelOfVector.set(key, chunk);
+        pointOf[chunk] = chunk;
+        store!.index.addPoint(vector, chunk);
+        labelled[chunk] = KnowledgeBase.toDocument(chunks[chunk]);
       });
       store.docstore.add(labelled);
-      onProgress?.(Math.min(i + EMBED_BATCH, chunks.length), chunks.length);
+      onProgress?.(Math.min(from + EMBED_BATCH, distinct.length), distinct.length);
+      // Let the bot answer (and the progress bar draw) between batches of a long build.
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    for (let i = 0; i < chunks.length; i++) pointOf[i] = pointOf[sameTextAs[i]];
     // An empty briefing still needs a store object; HNSWLib.fromDocuments([]) cannot make one.
-    return store ?? new HNSWLib(embeddings, { space: 'cosine', numDimensions: 1 });
+    return { vectors: store ?? new HNSWLib(embeddings, { space: 'cosine', numDimensions: 1 }), pointOf };
   }
 
-  private static toDocuments(chunks: Chunk[]): Document[] {
-    return chunks.map((c) => new Document({ pageContent: c.text, metadata: { chunkId: c.id, source: c.source } }));
+  private static toDocument(c: Chunk): Document {
+    return new Document({ pageContent: c.text, metadata: { chunkId: c.id, source: c.source } });
   }
 
   get size(): number {
     return this.chunks.length;
   }
 
-  /** Dense neighbours as (chunk index, cosine similarity). */
+  /** The chunks (indexes) that HNSW point `label` stands for, in chunk order. */
+  chunksOfPoint(label: number): number[] {
+    return this.sharing.get(label) ?? [label];
+  }
+
+  /** The stored vector of a chunk (as hnswlib keeps it). */
+  vectorOf(index: number): number[] {
+    return this.vectors.index.getPoint(this.pointOf[index]);
+  }
+
+  /** Dense neighbours as (chunk index, cosine similarity); chunks sharing a vector come together, in chunk order. */
   async denseSearch(query: string | number[], k: number, source?: string): Promise<{ index: number; similarity: number }[]> {
     if (this.chunks.length === 0) return [];
     const vector = typeof query === 'string' ? await this.embeddings.embedQuery(query) : query;
-    const count = Math.min(k, this.chunks.length);
+    const count = Math.min(k, this.vectors.index.getCurrentCount());
     this.vectors.index.setEf(Math.max(this.options.hnswEf, count));
-    const filter = source ? (label: number) => this.chunks[label]?.source === source : undefined;
+    const inSource = (index: number) => !source || this.chunks[index]?.source === source;
+    const filter = source ? (label: number) => this.chunksOfPoint(label).some(inSource) : undefined;
     const result = this.vectors.index.searchKnn(vector, count, filter);
-    return result.neighbors.map((label, i) => ({ index: label, similarity: 1 - result.distances[i] }));
+    const hits: { index: number; similarity: number }[] = [];
+    result.neighbors.forEach((label, i) => {
+      for (const index of this.chunksOfPoint(label)) if (inSource(index)) hits.push({ index, similarity: 1 - result.distances[i] });
+    });
+    return hits.slice(0, k);
   }
 
   lexicalSearch(query: string, k: number, source?: string) {
@@ -131,7 +196,7 @@ export class KnowledgeBase {
 
   /** Exact cosine similarity of a stored chunk to a query vector. */
   private similarity(vector: number[], index: number): number {
-    const point = this.vectors.index.getPoint(index);
+    const point = this.vectorOf(index);
     let dot = 0;
     let norm = 0;
     for (let i = 0; i < point.length; i++) {

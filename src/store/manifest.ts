@@ -1,7 +1,11 @@
 import type { CoreConfig } from '../config.js';
+import type { FileChecksum } from './checksum.js';
 
-/** Bump when the chunking, the stored files or the hashing features change meaning: old stores rebuild. */
-export const STORE_FORMAT_VERSION = 1;
+/**
+ * Bump when the chunking, the stored files or the hashing features change meaning: old stores rebuild.
+ * 2: file checksums in the manifest; chunks with identical vectors share one HNSW point.
+ */
+export const STORE_FORMAT_VERSION = 2;
 
 export interface StoreManifest {
   formatVersion: number;
@@ -16,6 +20,8 @@ export interface StoreManifest {
   chunkCount: number;
   builtAt: string;
   buildMs: number;
+  /** Size and checksum of every other file of the generation, checked at load (absent on a store never saved). */
+  files?: Record<string, FileChecksum>;
 }
 
 /** What the manifest must say for the store to be used with this configuration and these seeds. */

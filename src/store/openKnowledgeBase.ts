@@ -35,6 +35,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
   const log = options.log ?? (() => undefined);
   const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir);
   for (const s of scan.skipped) log(`Skipped ${s.source}: ${s.reason}`);
+  for (const n of scan.notices) log(`Note on ${n.source}: ${n.reason}`);
   const seeds = Object.fromEntries(scan.documents.map((d) => [d.source, d.sha256]));
   const expected = expectedStore(config, seeds);
   const embeddings = await createEmbeddings(config.embeddings);
@@ -62,7 +63,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
   const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
   const kb = await KnowledgeBase.build(documents, embeddings, chunking, retrievalOptions(config), options.onProgress);
   const dimensions = kb.size > 0 ? kb.vectors.index.getNumDimensions() : config.embeddings.dimensions;
-  const manifest: StoreManifest = {
+  const built: StoreManifest = {
     formatVersion: STORE_FORMAT_VERSION,
     embedding: { provider: config.embeddings.provider, model: config.embeddings.model, dimensions },
     chunking,
@@ -82,6 +83,12 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
     builtAt: new Date().toISOString(),
     buildMs: Date.now() - started,
   };
-  await saveStore(config.vectorstoreDir, kb, manifest);
+  let manifest = built;
+  try {
+    manifest = await saveStore(config.vectorstoreDir, kb, built);
+  } catch (error) {
+    // A read-only or full disk must not stop the briefing: serve what was just built, and say so once.
+    log(`Could not save the store to ${config.vectorstoreDir} (${oneLine(error)}); serving it from memory, and it will be rebuilt at the next start.`);
+  }
   return { kb, manifest, rebuiltBecause: reason, skipped: scan.skipped };
 }

@@ -7,6 +7,7 @@ import type { Chunk, IndexedDocument } from '../chunk/chunker.js';
 import { HashingEmbeddings, deserializeIdf, serializeIdf } from '../embed/hashingEmbeddings.js';
 import { KnowledgeBase, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { checksumFiles, checksumMismatch } from './checksum.js';
 import { isManifest, type StoreManifest } from './manifest.js';
 
 /**
@@ -16,7 +17,7 @@ import { isManifest, type StoreManifest } from './manifest.js';
  * the old store in use, and a reader never sees half a store.
  */
 const CURRENT = 'CURRENT';
-const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json' };
+const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json', shared: 'shared-points.json' };
 
 export async function currentGeneration(storeDir: string): Promise<string | null> {
   try {
@@ -38,7 +39,17 @@ export async function readManifest(storeDir: string): Promise<StoreManifest | nu
   }
 }
 
-export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<void> {
+/** Chunks that share another chunk's HNSW point, as [chunk, label] pairs (most briefings have none). */
+function sharedPoints(kb: KnowledgeBase): [number, number][] {
+  const pairs: [number, number][] = [];
+  kb.pointOf.forEach((label, i) => {
+    if (label !== i) pairs.push([i, label]);
+  });
+  return pairs;
+}
+
+/** Saves `kb` as a new generation and makes it current; returns the manifest as saved (with file checksums). */
+export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<StoreManifest> {
   await fs.mkdir(storeDir, { recursive: true });
   const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const temp = path.join(storeDir, `.tmp-gen-${id}`);
@@ -53,14 +64,23 @@ export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: S
     if (kb.embeddings instanceof HashingEmbeddings && kb.embeddings.idf) {
       await fs.writeFile(path.join(temp, FILES.idf), JSON.stringify(serializeIdf(kb.embeddings.idf)));
     }
+    await fs.writeFile(path.join(temp, FILES.shared), JSON.stringify(sharedPoints(kb)));
+    // The manifest is written last and lists every other file with its checksum.
+    manifest = { ...manifest, files: await checksumFiles(temp, (await fs.readdir(temp)).sort()) };
     await fs.writeFile(path.join(temp, FILES.manifest), JSON.stringify(manifest, null, 2));
     await fs.rename(temp, final);
   } catch (error) {
-    await fs.rm(temp, { recursive: true, force: true });
+    await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
-  await writeFileAtomic(path.join(storeDir, CURRENT), `gen-${id}\n`);
+  try {
+    await writeFileAtomic(path.join(storeDir, CURRENT), `gen-${id}\n`);
+  } catch (error) {
+    await fs.rm(final, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
   await removeOldGenerations(storeDir, `gen-${id}`);
+  return manifest;
 }
 
 /** Old generations and abandoned temporary builds. A process that loaded one keeps it in memory. */
@@ -93,6 +113,10 @@ export async function loadStore(
   const read = async (file: string) => JSON.parse(await fs.readFile(path.join(gen, file), 'utf8')) as unknown;
   const manifest = await read(FILES.manifest);
   if (!isManifest(manifest)) throw new Error('manifest is malformed');
+  // Before anything is parsed or handed to hnswlib: a damaged index file can crash the process natively.
+  if (!manifest.files || typeof manifest.files !== 'object') throw new Error('manifest lists no file checksums');
+  const damaged = await checksumMismatch(gen, manifest.files);
+  if (damaged) throw new Error(damaged);
   const chunks = (await read(FILES.chunks)) as Chunk[];
   const docMeta = (await read(FILES.documents)) as Omit<IndexedDocument, 'content'>[];
   if (!Array.isArray(chunks) || chunks.length !== manifest.chunkCount) throw new Error('chunk list does not match the manifest');
@@ -109,12 +133,27 @@ export async function loadStore(
     const idf = deserializeIdf((await read(FILES.idf)) as { documents: number; df: string });
     model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf });
   }
+  const pointOf = readPointOf(await read(FILES.shared), chunks.length);
   let vectors: HNSWLib;
   if (chunks.length > 0) {
     vectors = await HNSWLib.load(gen, model);
-    if (vectors.index.getCurrentCount() !== chunks.length) throw new Error('vector index does not match the chunk list');
+    if (vectors.index.getCurrentCount() !== new Set(pointOf).size) throw new Error('vector index does not match the chunk list');
+    if (vectors.index.getNumDimensions() !== manifest.embedding.dimensions) throw new Error('vector index dimensions do not match the manifest');
   } else {
     vectors = new HNSWLib(model, { space: 'cosine', numDimensions: 1 });
   }
-  return { kb: new KnowledgeBase(documents, chunks, vectors, model, options), manifest };
+  return { kb: new KnowledgeBase(documents, chunks, vectors, model, options, pointOf), manifest };
+}
+
+/** Every chunk's HNSW label from the saved [chunk, label] pairs; a label is always a chunk that is its own point. */
+function readPointOf(pairs: unknown, chunkCount: number): Int32Array {
+  const pointOf = Int32Array.from({ length: chunkCount }, (_, i) => i);
+  if (!Array.isArray(pairs)) throw new Error('shared points are malformed');
+  const valid = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0 && (n as number) < chunkCount;
+  for (const pair of pairs as unknown[]) {
+    if (!Array.isArray(pair) || !valid(pair[0]) || !valid(pair[1]) || pair[1] >= pair[0]) throw new Error('shared points are malformed');
+    pointOf[pair[0]] = pair[1];
+  }
+  for (const label of pointOf) if (pointOf[label] !== label) throw new Error('shared points are malformed');
+  return pointOf;
 }

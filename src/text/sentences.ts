@@ -39,10 +39,16 @@ const isDigit = (ch: string) => /\p{Nd}/u.test(ch);
 const isSpace = (ch: string) => /\s/u.test(ch);
 const canStartSentence = (ch: string) => /[\p{Lu}\p{Nd}"'“‘([«¿¡\-–—•*]/u.test(ch);
 
-/** The word (letters and inner dots) that ends right before position `i`, lower-cased. */
+/**
+ * Longest word looked at before a dot. Abbreviations and initials are far shorter; without a bound, text like
+ * "a.a.a.a…" (every dot a candidate) would rescan the whole run at each dot: quadratic time.
+ */
+const MAX_WORD_LOOKBACK = 64;
+
+/** The word (letters and inner dots) that ends right before position `i`, lower-cased (its last 64 characters). */
 function wordBefore(text: string, i: number): string {
   let j = i;
-  while (j > 0 && /[\p{L}.]/u.test(text[j - 1])) j--;
+  while (j > 0 && i - j < MAX_WORD_LOOKBACK && /[\p{L}.]/u.test(text[j - 1])) j--;
   return text.slice(j, i).toLowerCase().replace(/^\.+/, '');
 }
 
@@ -90,11 +96,18 @@ function trimSpan(text: string, start: number, end: number): Span | null {
   return end > start ? { start, end } : null;
 }
 
+/** The last space in `text(start, limit]`, or -1. Bounded, unlike `lastIndexOf`, which would scan back to 0. */
+function lastSpaceIn(text: string, start: number, limit: number): number {
+  for (let i = limit; i > start; i--) if (text[i] === ' ') return i;
+  return -1;
+}
+
 /** Split an over-long span at whitespace so no sentence exceeds MAX_SENTENCE_CHARS. */
 function capLength(text: string, span: Span, out: Span[]): void {
   let { start } = span;
   while (span.end - start > MAX_SENTENCE_CHARS) {
-    let cut = text.lastIndexOf(' ', start + MAX_SENTENCE_CHARS);
+    // Searching only this piece's window keeps a megabyte without spaces linear, not quadratic.
+    let cut = lastSpaceIn(text, start, start + MAX_SENTENCE_CHARS);
     if (cut <= start) cut = start + MAX_SENTENCE_CHARS;
     const piece = trimSpan(text, start, cut);
     if (piece) out.push(piece);
