@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadSeeds } from '../src/seeds/loadSeeds.js';
 import { parseMetadata } from '../src/seeds/metadata.js';
 import { tempProject } from './helpers/tempProject.js';
+import { openToEveryone, runUnprivileged, unprivilegedSkipReason } from './helpers/unprivileged.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,10 +32,10 @@ describe('loadSeeds', () => {
     const scan = await loadSeeds(p.seeds, 4000, p.root);
     expect(scan.documents.map((d) => d.source).sort()).toEqual([
       'seeds/2020-01_korsel-as-pertemuan-menlu-san-francisco.txt',
-      'seeds/link-in.md',
       'seeds/more/deeper/note.md',
     ]);
     const reasons = Object.fromEntries(scan.skipped.map((s) => [s.source, s.reason]));
+    expect(reasons['seeds/link-in.md']).toBe('same file as seeds/more/deeper/note.md, which is read instead');
     expect(reasons['seeds/empty.txt']).toMatch(/empty/);
     expect(reasons['seeds/latin1.txt']).toMatch(/UTF-8/);
     expect(reasons['seeds/big.txt']).toMatch(/SEED_MAX_BYTES/);
@@ -43,6 +44,93 @@ describe('loadSeeds', () => {
     const note = scan.documents.find((d) => d.source === 'seeds/more/deeper/note.md')!;
     expect(note).toMatchObject({ title: 'Catatan', date: '2020-02-01', url: 'https://example.org/a' });
     expect(note.content.slice(note.bodyStart)).toBe('Isi catatan.');
+  });
+
+  it('reads a file reached through symlinks once, from its real path, whatever the names sort like', async () => {
+    const p = await tempProject(false);
+    cleanups.push(p.cleanup);
+    await fs.mkdir(path.join(p.seeds, 'zz-real'));
+    await fs.writeFile(path.join(p.seeds, 'zz-real/berita.txt'), 'Satu berita. Kalimat kedua.');
+    await fs.symlink(path.join(p.seeds, 'zz-real/berita.txt'), path.join(p.seeds, 'aa-link.txt'));
+    await fs.symlink('zz-real', path.join(p.seeds, 'aa-folder-link'));
+    const scan = await loadSeeds(p.seeds, 4000, p.root);
+    expect(scan.documents.map((d) => d.source)).toEqual(['seeds/zz-real/berita.txt']);
+    expect(scan.skipped).toEqual([
+      { source: 'seeds/aa-folder-link', reason: 'same folder as seeds/zz-real, which is read instead' },
+      { source: 'seeds/aa-link.txt', reason: 'same file as seeds/zz-real/berita.txt, which is read instead' },
+    ]);
+  });
+
+  it('tells symlink loops from broken symlinks', async () => {
+    const p = await tempProject();
+    cleanups.push(p.cleanup);
+    await fs.symlink('ping.txt', path.join(p.seeds, 'pong.txt'));
+    await fs.symlink('pong.txt', path.join(p.seeds, 'ping.txt'));
+    await fs.symlink('missing.txt', path.join(p.seeds, 'gone.txt'));
+    await fs.mkdir(path.join(p.seeds, 'sub'));
+    await fs.symlink('..', path.join(p.seeds, 'sub/up'));
+    const scan = await loadSeeds(p.seeds, 1_000_000, p.root);
+    expect(scan.documents).toHaveLength(1);
+    const reasons = Object.fromEntries(scan.skipped.map((s) => [s.source, s.reason]));
+    expect(reasons).toEqual({
+      'seeds/ping.txt': 'symlink loop',
+      'seeds/pong.txt': 'symlink loop',
+      'seeds/gone.txt': 'broken symlink (its target does not exist)',
+      'seeds/sub/up': 'symlink loop (leads back to seeds)',
+    });
+  });
+
+  it('reports a seeds folder it cannot list (ENOTDIR) instead of failing', async () => {
+    const p = await tempProject(false);
+    cleanups.push(p.cleanup);
+    await fs.writeFile(path.join(p.root, 'not-a-folder'), 'teks');
+    const scan = await loadSeeds(path.join(p.root, 'not-a-folder'), 1000, p.root);
+    expect(scan).toEqual({ documents: [], skipped: [{ source: 'not-a-folder', reason: 'unreadable folder (ENOTDIR)' }], notices: [] });
+  });
+
+  it.skipIf(unprivilegedSkipReason !== null)('skips an unreadable subfolder by name and indexes the rest (as a user without root)', async () => {
+    const p = await tempProject();
+    cleanups.push(p.cleanup);
+    await fs.mkdir(path.join(p.seeds, 'locked'));
+    await fs.writeFile(path.join(p.seeds, 'locked/rahasia.txt'), 'Tidak terbaca. Sama sekali.');
+    await fs.writeFile(path.join(p.seeds, 'open.txt'), 'Dokumen terbuka tentang Pulau Jeju. Kalimat kedua.');
+    await openToEveryone(p.root);
+    await fs.chmod(path.join(p.seeds, 'locked'), 0o000);
+    const ingest = await runUnprivileged('src/cli/ingest.ts', ['--json'], {}, p.root);
+    expect(ingest.stderr).toContain('Skipped seeds/locked: unreadable folder (EACCES)');
+    expect(ingest.code).toBe(0);
+    const summary = JSON.parse(ingest.stdout) as { documents: number; skipped: { source: string; reason: string }[] };
+    expect(summary.documents).toBe(2);
+    expect(summary.skipped).toEqual([{ source: 'seeds/locked', reason: 'unreadable folder (EACCES)' }]);
+  });
+
+  it('names a file with malformed front matter in one notice and reads it as plain text', async () => {
+    const p = await tempProject(false);
+    cleanups.push(p.cleanup);
+    const text = '---\ntitle: [unclosed\n---\nIsi catatan yang tetap dibaca.';
+    await fs.writeFile(path.join(p.seeds, 'rusak.md'), text);
+    const scan = await loadSeeds(p.seeds, 4000, p.root);
+    expect(scan.documents).toMatchObject([{ source: 'seeds/rusak.md', title: 'rusak', bodyStart: 0, content: text }]);
+    expect(scan.notices).toEqual([{ source: 'seeds/rusak.md', reason: expect.stringMatching(/^malformed front matter \(.+\); read as plain text$/) }]);
+    expect(scan.notices[0].reason).not.toContain('\n');
+  });
+
+  it("silences yaml's own warning about a tag and says it in one notice of ours", async () => {
+    const p = await tempProject(false);
+    cleanups.push(p.cleanup);
+    await fs.writeFile(path.join(p.seeds, 'tagged.md'), '---\ntitle: !custom Judul\n---\nIsi.');
+    const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const scan = await loadSeeds(p.seeds, 4000, p.root);
+      expect(emitWarning).not.toHaveBeenCalled();
+      expect(warn).not.toHaveBeenCalled();
+      expect(scan.documents).toMatchObject([{ title: 'Judul', bodyStart: '---\ntitle: !custom Judul\n---\n'.length }]);
+      expect(scan.notices).toEqual([{ source: 'seeds/tagged.md', reason: expect.stringMatching(/^front matter: Unresolved tag: !custom.* \(ignored\)$/) }]);
+    } finally {
+      emitWarning.mockRestore();
+      warn.mockRestore();
+    }
   });
 
   it('reports a missing seeds folder instead of failing', async () => {
@@ -58,9 +146,18 @@ describe('parseMetadata', () => {
     expect(meta).toMatchObject({ date: '2020-01', photo: 'YONHAP News', title: 'korsel as pertemuan', bodyStart: 0 });
   });
 
-  it('survives broken front matter', () => {
+  it('reads broken front matter as plain text, with a notice', () => {
     const meta = parseMetadata('---\ntitle: [unclosed\n---\nText.', 'x.md');
-    expect(meta.title).toBe('x');
-    expect(meta.bodyStart).toBeGreaterThan(0);
+    expect(meta).toMatchObject({ title: 'x', bodyStart: 0, notice: expect.stringMatching(/^malformed front matter/) });
+  });
+
+  it('reads a Markdown file that opens with a --- rule and prose, not fields, as plain text', () => {
+    const meta = parseMetadata('---\nSebuah pengantar.\n---\nText.', 'x.md');
+    expect(meta).toMatchObject({ title: 'x', bodyStart: 0, notice: expect.stringMatching(/not a list of "key: value" fields/) });
+  });
+
+  it('accepts empty front matter without a notice', () => {
+    const meta = parseMetadata('---\n\n---\nText.', 'x.md');
+    expect(meta).toEqual({ title: 'x', bodyStart: '---\n\n---\n'.length, notice: undefined });
   });
 });

@@ -19,6 +19,8 @@ export interface SkippedSeed {
 export interface SeedScan {
   documents: SeedDocument[];
   skipped: SkippedSeed[];
+  /** Files that are read, but with something the operator should hear about (malformed front matter). */
+  notices: SkippedSeed[];
 }
 
 const SEED_EXTENSIONS = new Set(['.txt', '.md']);
@@ -37,54 +39,103 @@ function isInside(dir: string, target: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Every .txt/.md file under the seeds folder, sorted; symlinks followed only when they stay inside it. */
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'error';
+}
+
+/** Why a symlink can't be resolved, in words an operator recognises. */
+function unresolvedLinkReason(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'ELOOP') return 'symlink loop';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'broken symlink (its target does not exist)';
+  return `unreadable symlink (${code})`;
+}
+
+/**
+ * Every .txt/.md file under the seeds folder, each real file once. The real tree is walked first and symlinks
+ * after it, so a link never shadows the file or folder it points to: the real path is kept and the link is
+ * reported ("same file as …"). Symlinks are followed only when they stay inside the folder. A folder that can't
+ * be read is reported by name and skipped, like a file.
+ */
 async function listSeedFiles(seedsDir: string, skipped: SkippedSeed[], rootDir: string): Promise<string[]> {
   const realRoot = await fs.realpath(seedsDir);
-  const files: string[] = [];
-  const visited = new Set<string>();
-  async function walk(dir: string): Promise<void> {
-    const real = await fs.realpath(dir);
-    if (visited.has(real)) return; // symlink loops
-    visited.add(real);
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+  const source = (file: string) => toSource(rootDir, file);
+  /** Real path → the path it is read from; real folder → the path it was walked as. */
+  const files = new Map<string, string>();
+  const folders = new Map<string, string>();
+  const links: string[] = [];
+
+  async function walk(dir: string, realDir: string): Promise<void> {
+    folders.set(realDir, dir);
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ source: source(dir), reason: `unreadable folder (${errorCode(error)})` });
+      return;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      const full = path.join(dir, entry.name);
       if (entry.name.startsWith('.')) continue;
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await fs.realpath(full);
-        } catch {
-          skipped.push({ source: toSource(rootDir, full), reason: 'broken symlink' });
-          continue;
-        }
-        if (!isInside(realRoot, target)) {
-          skipped.push({ source: toSource(rootDir, full), reason: 'symlink points outside the seeds folder' });
-          continue;
-        }
-        const stat = await fs.stat(full);
-        isDir = stat.isDirectory();
-        isFile = stat.isFile();
+      const full = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) links.push(full);
+      else if (entry.isDirectory()) await walk(full, path.join(realDir, entry.name));
+      else if (entry.isFile() && SEED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+        files.set(path.join(realDir, entry.name), full);
       }
-      if (isDir) await walk(full);
-      else if (isFile && SEED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
     }
   }
-  await walk(seedsDir);
-  return files;
+
+  async function follow(link: string): Promise<void> {
+    let target: string;
+    let stat;
+    try {
+      target = await fs.realpath(link);
+      stat = await fs.stat(link);
+    } catch (error) {
+      skipped.push({ source: source(link), reason: unresolvedLinkReason(error) });
+      return;
+    }
+    if (!isInside(realRoot, target)) {
+      skipped.push({ source: source(link), reason: 'symlink points outside the seeds folder' });
+      return;
+    }
+    if (stat.isDirectory()) {
+      const realParent = await fs.realpath(path.dirname(link));
+      const walkedAs = folders.get(target);
+      if (isInside(target, realParent)) {
+        skipped.push({ source: source(link), reason: `symlink loop (leads back to ${source(walkedAs ?? target)})` });
+      } else if (walkedAs !== undefined) {
+        skipped.push({ source: source(link), reason: `same folder as ${source(walkedAs)}, which is read instead` });
+      } else {
+        await walk(link, target);
+      }
+      return;
+    }
+    if (!stat.isFile() || !SEED_EXTENSIONS.has(path.extname(link).toLowerCase())) return;
+    const readAs = files.get(target);
+    if (readAs !== undefined) {
+      skipped.push({ source: source(link), reason: `same file as ${source(readAs)}, which is read instead` });
+      return;
+    }
+    files.set(target, link);
+  }
+
+  await walk(seedsDir, realRoot);
+  // Links found while walking linked folders are appended, and followed in turn.
+  for (let i = 0; i < links.length; i++) await follow(links[i]);
+  return [...files.values()];
 }
 
 /** Reads the briefing. A bad file is reported in `skipped` and never stops the rest. */
 export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd()): Promise<SeedScan> {
   const skipped: SkippedSeed[] = [];
+  const notices: SkippedSeed[] = [];
   const documents: SeedDocument[] = [];
   try {
     await fs.access(seedsDir);
   } catch {
-    return { documents, skipped: [{ source: toSource(rootDir, seedsDir), reason: 'seeds folder not found' }] };
+    return { documents, skipped: [{ source: toSource(rootDir, seedsDir), reason: 'seeds folder not found' }], notices };
   }
   for (const file of await listSeedFiles(seedsDir, skipped, rootDir)) {
     const source = toSource(rootDir, file);
@@ -110,11 +161,12 @@ export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = pr
         skipped.push({ source, reason: 'no text (only whitespace)' });
         continue;
       }
-      const metadata = parseMetadata(content, path.basename(file));
+      const { notice, ...metadata } = parseMetadata(content, path.basename(file));
+      if (notice) notices.push({ source, reason: notice });
       documents.push({ ...metadata, source, content, sha256: sha256(bytes), bytes: bytes.length });
     } catch (error) {
-      skipped.push({ source, reason: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      skipped.push({ source, reason: `unreadable (${errorCode(error)})` });
     }
   }
-  return { documents, skipped };
+  return { documents, skipped, notices };
 }

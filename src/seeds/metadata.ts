@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 
 /** What we learn about a document besides its text. `bodyStart` is where the citable text begins. */
 export interface DocumentMetadata {
@@ -8,6 +8,8 @@ export interface DocumentMetadata {
   url?: string;
   /** Offset of the first character after YAML front matter (0 when there is none). */
   bodyStart: number;
+  /** Something about the file worth one line to the operator (malformed front matter), when there is. */
+  notice?: string;
 }
 
 // "date 2020-01 Photo : YONHAP News": the header line of the seed's source. Kept in the text (someone will ask
@@ -26,21 +28,45 @@ function asString(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The first line of a YAML error or warning, without the source excerpt yaml appends. */
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0].replace(/:$/, '');
+}
+
+/**
+ * Front matter that is not a YAML mapping is read as plain text (bodyStart 0): a Markdown file may well open with
+ * a `---` rule, and text the operator wrote must not vanish because it looked like front matter. Either way the
+ * operator hears about it in one line. yaml's own warnings (printed on stderr, five lines each) are silenced.
+ */
+function readFrontMatter(yaml: string): { data?: Record<string, unknown>; notice?: string } {
+  const doc = parseDocument(yaml, { logLevel: 'silent' });
+  if (doc.errors.length) return { notice: `malformed front matter (${firstLine(doc.errors[0].message)}); read as plain text` };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { notice: `malformed front matter (${firstLine((error as Error).message)}); read as plain text` };
+  }
+  if (data == null && !yaml.trim()) return { data: {} }; // "---\n\n---": empty, and valid
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    return { notice: 'front matter is not a list of "key: value" fields; read as plain text' };
+  }
+  const notice = doc.warnings.length ? `front matter: ${firstLine(doc.warnings[0].message)} (ignored)` : undefined;
+  return { data: data as Record<string, unknown>, notice };
+}
+
 export function parseMetadata(content: string, fileName: string): DocumentMetadata {
   const meta: DocumentMetadata = { title: titleFromFileName(fileName), bodyStart: 0 };
   const front = fileName.toLowerCase().endsWith('.md') ? FRONT_MATTER.exec(content) : null;
   if (front) {
-    meta.bodyStart = front[0].length;
-    try {
-      const data = parseYaml(front[1]) as Record<string, unknown> | null;
-      if (data && typeof data === 'object') {
-        meta.title = asString(data.title) ?? meta.title;
-        meta.date = asString(data.date);
-        meta.url = asString(data.url);
-        meta.photo = asString(data.photo);
-      }
-    } catch {
-      // Broken front matter is kept out of the text but gives no fields; the file still counts.
+    const { data, notice } = readFrontMatter(front[1]);
+    meta.notice = notice;
+    if (data) {
+      meta.bodyStart = front[0].length;
+      meta.title = asString(data.title) ?? meta.title;
+      meta.date = asString(data.date);
+      meta.url = asString(data.url);
+      meta.photo = asString(data.photo);
     }
   }
   const firstLine = content.slice(meta.bodyStart).split('\n', 1)[0];
