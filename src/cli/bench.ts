@@ -2,6 +2,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { benchmarksMarkdown, REGENERATE_COMMAND } from '../bench/benchmarksMd.js';
 import { formatBenchReport } from '../bench/format.js';
+import { loadSentencePool } from '../bench/corpus.js';
+import { formatPathologicalRows, runPathologicalBench } from '../bench/pathological.js';
 import { runBench } from '../bench/runBench.js';
 import { UserInputError } from '../errors.js';
 import { loadDataset } from '../eval/dataset.js';
@@ -22,6 +24,12 @@ function parseSizes(value: string): number[] {
   return sizes;
 }
 
+function parseMegabytes(value: string): number[] {
+  const sizes = value.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isFinite(n) || n <= 0 || n > 50)) throw new UserInputError('--megabytes takes numbers above 0 and up to 50, comma-separated.');
+  return sizes;
+}
+
 async function main(): Promise<void> {
   const program = strictCommand(new Command('bench'))
     .description('Speed, memory and scale of ingest, search and ask, against plain LangChain')
@@ -30,14 +38,21 @@ async function main(): Promise<void> {
     .option('--sizes <list>', 'chunk counts to run, comma-separated (overrides the defaults)', parseSizes)
     .option('--eval-dir <dir>', 'the shared eval sets (sentences for the bench text, questions for queries)', '../shared/eval')
     .option('--write-benchmarks', 'also run the evals and write BENCHMARKS.md')
+    .option('--pathological', 'only build times of 1, 2 and 4 MB of repeated, single-word and varied text')
+    .option('--megabytes <list>', 'with --pathological: seed file sizes in MB, comma-separated', parseMegabytes)
     .allowExcessArguments(false);
   program.parse(process.argv);
-  const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean }>();
+  const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean; pathological?: boolean; megabytes?: number[] }>();
   const rootDir = process.cwd();
   const evalDir = path.resolve(rootDir, opts.evalDir);
   // Fail early, in one line, when the eval sets are missing.
   for (const set of ['idk_mrc_id', 'squad2_en']) await loadDataset(path.join(evalDir, set));
   const log = opts.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
+  if (opts.pathological) {
+    const rows = await runPathologicalBench({ megabytes: opts.megabytes ?? [1, 2, 4], pool: await loadSentencePool(evalDir), log });
+    process.stdout.write(opts.json ? `${JSON.stringify({ pathological: rows })}\n` : formatPathologicalRows(rows));
+    return;
+  }
   const report = await runBench({
     sizes: opts.sizes ?? (opts.large ? LARGE_SIZES : DEFAULT_SIZES),
     rootDir,
