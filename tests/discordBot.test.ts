@@ -6,6 +6,7 @@ import { MANAGE_GUILD, MEMBER_PERMISSIONS, newInteractionToken, type RecordedReq
 import { SEED_FILE } from './helpers/tempProject.js';
 import type { AnswerResult } from '../src/answer/types.js';
 import { hashUserId } from '../src/discord/feedbackStore.js';
+import { escapeDiscordMarkdown } from '../src/discord/renderText.js';
 
 /**
  * The bot over the wire: the real discord.js client and the real bot (real answer engine and summarizer on the
@@ -212,7 +213,8 @@ describe('buttons', () => {
     const shown = h.fake.sendButton(sourcesId, { userId: user }, final.body);
     const sources = await h.fake.waitForFinal(shown.token);
     expect(sources.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
-    expect(sources.body.data.content).toContain(SEED_NAME);
+    // The file name comes from the seeds, so it is escaped like any seed text ("\_" shows as "_").
+    expect(sources.body.data.content).toContain(escapeDiscordMarkdown(SEED_NAME));
     expect(sources.body.data.content).toContain('Toshimitsu Motegi');
 
     const voted = h.fake.sendButton(upId, { userId: user }, final.body);
@@ -227,7 +229,10 @@ describe('buttons', () => {
     expect((record.citations as unknown[]).length).toBe(1);
     expect(record.userHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(record)).not.toContain(user);
-    expect(record.userHash).toBe(hashUserId(user));
+    // Hashed with this installation's secret (beside the data, 0600), not a public salt; the secret is never logged.
+    const secret = Buffer.from((await fs.readFile(path.join(path.dirname(h.env.FEEDBACK_FILE), 'user-hash.secret'), 'utf8')).trim(), 'hex');
+    expect(record.userHash).toBe(hashUserId(user, secret));
+    expect(h.rawLog()).not.toContain(secret.toString('hex'));
   });
 
   it('buttons of an answer given before a restart still work (custom_id keys into the persisted answer log)', async () => {

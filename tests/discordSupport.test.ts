@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { PermissionsBitField, PermissionFlagsBits } from 'discord.js';
 import { RateLimiter } from '../src/discord/rateLimiter.js';
@@ -17,6 +18,7 @@ import { printFeedback } from '../src/cli/feedback.js';
 import { COMMANDS } from '../src/discord/commandList.js';
 import { FakeDiscord, fakeToken } from './helpers/fakeDiscord.js';
 import { ConfigError } from '../src/errors.js';
+import { runCli } from './helpers/runCli.js';
 
 const TOKEN = fakeToken('123456789012345678');
 let dir: string;
@@ -66,7 +68,7 @@ describe('preconditions', () => {
     ({
       config: loadDiscordConfig({ DISCORD_TOKEN: TOKEN, RATE_LIMIT_USER_PER_MIN: '1', ...env }),
       limits: { user: new RateLimiter(1), guild: new RateLimiter(100) },
-      state: { shuttingDown: false },
+      state: { shuttingDown: false, answerLogFailing: false },
     }) as unknown as BotContext;
   const request: RequestInfo = { userId: '1', guildId: '111111111111111111', channelId: '222222222222222222', memberPermissions: null };
 
@@ -129,7 +131,8 @@ describe('stores', () => {
   it('feedback is append-only JSONL, a torn last line is skipped, the latest vote per user and answer counts', async () => {
     const file = path.join(dir, 'feedback.jsonl');
     const store = new FeedbackStore(file);
-    const record = (vote: 'up' | 'down', user: string, key: string, question: string): FeedbackRecord => ({ time: new Date().toISOString(), vote, answerKey: key, question, answer: 'a', citations: [], userHash: hashUserId(user), guildId: null });
+    const secret = Buffer.alloc(32, 7);
+    const record = (vote: 'up' | 'down', user: string, key: string, question: string): FeedbackRecord => ({ time: new Date().toISOString(), vote, answerKey: key, question, answer: 'a', citations: [], userHash: hashUserId(user, secret), guildId: null });
     void store.record(record('up', 'u1', 'k1', 'Who?'));
     void store.record(record('down', 'u1', 'k1', 'Who?'));
     void store.record(record('up', 'u2', 'k1', 'Who?'));
@@ -143,6 +146,58 @@ describe('stores', () => {
     await printFeedback(file, 5, (l) => lines.push(l));
     expect(lines[0]).toMatch(/3 votes from 2 people — 👍 1 · 👎 2 \(33% positive\)/);
     expect(lines.join('\n')).toContain('Most 👎:');
+  });
+});
+
+describe('stores read back what an operator or a crash left behind', () => {
+  const answer = (key: string) => ({ key, time: new Date().toISOString(), kind: 'answer', question: 'Siapa?', answer: 'Motegi [1].', mode: 'extractive', abstained: false, citations: [{ n: 1, source: 'seeds/a.txt', start: 0, end: 6, quote: 'Motegi', chunkId: 'c0', score: 1 }] });
+  const vote = (user: string, v: 'up' | 'down') => ({ time: '2024-01-01T00:00:00.000Z', vote: v, answerKey: 'k1', question: 'Who?', answer: 'a', citations: [], userHash: user, guildId: null });
+  /** null, a number, an array, a record missing a field, a field of the wrong type, a torn line. */
+  const badLines = (good: Record<string, unknown>) => {
+    const { question: _dropped, ...missing } = good;
+    return ['null', '42', '[]', JSON.stringify(missing), JSON.stringify({ ...good, citations: [null] }), '{"torn":'];
+  };
+
+  it('the answer log skips null and half-written records: older buttons still find their answer', async () => {
+    const file = path.join(dir, 'answers-damaged.jsonl');
+    const lines = [JSON.stringify(answer('goodKey001')), ...badLines(answer('badKey0001'))];
+    await fs.writeFile(file, `${lines.join('\n')}\n`);
+    const log = new AnswerLog(file);
+    expect((await log.get('goodKey001'))?.answer).toBe('Motegi [1].');
+    expect(await log.get('badKey0001')).toBeUndefined();
+    expect(await log.get('missingkey')).toBeUndefined();
+  });
+
+  it('npm run feedback summarises the readable votes and counts the bad lines (exit 0)', async () => {
+    const file = path.join(dir, 'feedback-damaged.jsonl');
+    const lines = [JSON.stringify(vote('h1', 'up')), ...badLines(vote('h2', 'down')), JSON.stringify(vote('h3', 'down'))];
+    await fs.writeFile(file, `${lines.join('\n')}\n`);
+    const r = await runCli('src/cli/feedback.ts', ['--file', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2 votes from 2 people — 👍 1 · 👎 1 \(50% positive\)/);
+    expect(r.stdout).toContain(`Skipped 6 unreadable lines in ${file}.`);
+  });
+
+  it('user ids are hashed with a per-installation secret: generated once, 0600, shared by every store, never the public salt', async () => {
+    const data = path.join(dir, 'install', 'data');
+    const file = path.join(data, 'feedback.jsonl');
+    // Two stores asking at once on a fresh install agree on one secret.
+    const [a, b] = await Promise.all([new FeedbackStore(file).hashUser('123456789012345678'), new FeedbackStore(file).hashUser('123456789012345678')]);
+    expect(a).toBe(b);
+    const secretFile = new FeedbackStore(file).secretFile;
+    expect(path.dirname(secretFile)).toBe(data);
+    const stat = await fs.stat(secretFile);
+    expect(stat.mode & 0o777).toBe(0o600);
+    const secret = (await fs.readFile(secretFile, 'utf8')).trim();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).toBe(createHmac('sha256', Buffer.from(secret, 'hex')).update('123456789012345678').digest('hex'));
+    expect(a).not.toBe(createHash('sha256').update('briefing-bot:123456789012345678').digest('hex'));
+    // No temp files left beside it; a later start reads the same secret.
+    expect((await fs.readdir(data)).sort()).toEqual(['user-hash.secret']);
+    expect(await new FeedbackStore(file).hashUser('123456789012345678')).toBe(a);
+    // Another installation gets another secret, so the same user hashes differently.
+    expect(await new FeedbackStore(path.join(dir, 'other', 'feedback.jsonl')).hashUser('123456789012345678')).not.toBe(a);
   });
 });
 

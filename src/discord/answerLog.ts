@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnswerMode, Citation } from '../answer/types.js';
 import { JsonlFile } from './jsonlFile.js';
+import { hasStrings, isCitationList, isObject } from './recordShapes.js';
 
 /** What a button needs to act on an answer after a restart: stored under a short key carried in its custom_id. */
 export interface LoggedAnswer {
@@ -12,6 +13,17 @@ export interface LoggedAnswer {
   mode: AnswerMode;
   abstained: boolean;
   citations: Citation[];
+}
+
+/** A line of the answer log that a button can use: every field present with its type. */
+export function isLoggedAnswer(value: unknown): value is LoggedAnswer {
+  return (
+    isObject(value) &&
+    hasStrings(value, ['key', 'time', 'question', 'answer', 'mode']) &&
+    (value.kind === 'answer' || value.kind === 'summary') &&
+    typeof value.abstained === 'boolean' &&
+    isCitationList(value.citations)
+  );
 }
 
 /** Keys are 10 base64url characters (60 bits): short enough for custom_id (≤ 100), not guessable. */
@@ -31,7 +43,7 @@ export class AnswerLog {
     file: string,
     private readonly memoryLimit = 2000,
   ) {
-    this.file = new JsonlFile(file);
+    this.file = new JsonlFile(file, isLoggedAnswer);
   }
 
   async add(entry: Omit<LoggedAnswer, 'key' | 'time'>): Promise<LoggedAnswer> {

@@ -12,8 +12,32 @@ export type AnswerChannel = 'slash' | 'mention' | 'dm' | 'thread';
 
 export interface AnsweredQuestion {
   result: AnswerResult;
-  logged: LoggedAnswer;
+  /** Null when the answer log could not be written: the answer is sent without buttons. */
+  logged: LoggedAnswer | null;
   elapsedMs: number;
+}
+
+/**
+ * Stores an answer for its buttons. Logging never blocks answering: when the answer log cannot be written
+ * (EACCES, a directory in its place, a full disk), the operator is warned once, and the answer goes out without
+ * the buttons that would need the log; a later success says so and re-arms the warning.
+ */
+async function keepForButtons(ctx: BotContext, entry: Parameters<BotContext['answers']['add']>[0]): Promise<LoggedAnswer | null> {
+  try {
+    const logged = await ctx.answers.add(entry);
+    if (ctx.state.answerLogFailing) {
+      ctx.state.answerLogFailing = false;
+      ctx.log.info({ event: 'answer-log-writable', file: ctx.config.answerLogFile }, 'the answer log is writable again; buttons are back');
+    }
+    return logged;
+  } catch (error) {
+    if (!ctx.state.answerLogFailing) {
+      ctx.state.answerLogFailing = true;
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      ctx.log.warn({ event: 'answer-log-unwritable', file: ctx.config.answerLogFile, code }, `cannot write the answer log (${code}); answering without buttons until it is writable`);
+    }
+    return null;
+  }
 }
 
 /**
@@ -29,7 +53,7 @@ export async function answerQuestion(ctx: BotContext, raw: string, via: AnswerCh
   await new Promise((resolve) => setImmediate(resolve));
   const result = await ctx.engine.ask(question, meta.history?.length ? { history: meta.history } : {});
   const elapsedMs = performance.now() - started;
-  const logged = await ctx.answers.add({
+  const logged = await keepForButtons(ctx, {
     kind: 'answer',
     question,
     answer: result.answer,
@@ -68,7 +92,7 @@ export interface ReplyPayload {
  */
 export function answerMessages(ctx: BotContext, answered: AnsweredQuestion, canEmbed: boolean): ReplyPayload[] {
   const options = { elapsedMs: answered.elapsedMs, lookup: ctx.lookup };
-  const components = renderAnswerButtons(answered.logged.key, answered.result.abstained);
+  const components = answered.logged ? renderAnswerButtons(answered.logged.key, answered.result.abstained) : [];
   if (canEmbed) return [{ content: '', embeds: [renderAnswerEmbed(answered.result, options)], components, allowedMentions: NO_MENTIONS }];
   const parts = renderAnswerText(answered.result, options);
   return parts.map((content, i) => ({ content, embeds: [], components: i === parts.length - 1 ? components : [], allowedMentions: NO_MENTIONS }));

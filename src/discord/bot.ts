@@ -53,7 +53,7 @@ export function createBriefingBot(deps: BotDependencies): BriefingBot {
     answers: new AnswerLog(config.answerLogFile),
     feedback: new FeedbackStore(config.feedbackFile),
     limits: { user: new RateLimiter(config.rateLimitUserPerMin), guild: new RateLimiter(config.rateLimitGuildPerMin) },
-    state: { shuttingDown: false },
+    state: { shuttingDown: false, answerLogFailing: false },
     lookup: (source) => service.kb.documents.find((d) => d.source === source),
     client,
   };

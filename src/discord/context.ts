@@ -28,7 +28,8 @@ export interface BotContext {
   answers: AnswerLog;
   feedback: FeedbackStore;
   limits: { user: RateLimiter; guild: RateLimiter };
-  state: { shuttingDown: boolean };
+  /** answerLogFailing: the answer log could not be written (warned once; answers go out without buttons). */
+  state: { shuttingDown: boolean; answerLogFailing: boolean };
   lookup: SourceLookup;
   client: Client;
 }

@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
 import type { Citation } from '../answer/types.js';
-import { JsonlFile } from './jsonlFile.js';
+import { loadOrCreateSecret } from './installationSecret.js';
+import { JsonlFile, type JsonlContents } from './jsonlFile.js';
+import { hasStrings, isCitationList, isObject } from './recordShapes.js';
 
 export type Vote = 'up' | 'down';
 
@@ -16,16 +19,51 @@ export interface FeedbackRecord {
   guildId: string | null;
 }
 
-export function hashUserId(userId: string): string {
-  return createHash('sha256').update(`briefing-bot:${userId}`).digest('hex');
+/** A feedback line the summary can use: every field present with its type. */
+export function isFeedbackRecord(value: unknown): value is FeedbackRecord {
+  return (
+    isObject(value) &&
+    hasStrings(value, ['time', 'answerKey', 'question', 'answer', 'userHash']) &&
+    (value.vote === 'up' || value.vote === 'down') &&
+    (value.guildId === null || typeof value.guildId === 'string') &&
+    isCitationList(value.citations)
+  );
+}
+
+/**
+ * The user id as HMAC-SHA256 under this installation's secret: stable, so a changed vote replaces the old one,
+ * but no one without the secret can check a known user id against the file.
+ */
+export function hashUserId(userId: string, secret: Buffer): string {
+  return createHmac('sha256', secret).update(userId).digest('hex');
+}
+
+/** Where the secret lives by default: beside the feedback it protects. */
+export function defaultSecretFile(feedbackFile: string): string {
+  return path.join(path.dirname(feedbackFile), 'user-hash.secret');
 }
 
 /** FEEDBACK_FILE: append-only JSONL, flushed on shutdown. */
 export class FeedbackStore {
   private readonly file: JsonlFile<FeedbackRecord>;
+  private secret: Promise<Buffer> | null = null;
 
-  constructor(path: string) {
-    this.file = new JsonlFile(path);
+  constructor(
+    path: string,
+    readonly secretFile = defaultSecretFile(path),
+  ) {
+    this.file = new JsonlFile(path, isFeedbackRecord);
+  }
+
+  /** The hash stored for a user; the secret is read (or generated) on first use, and retried if that failed. */
+  async hashUser(userId: string): Promise<string> {
+    this.secret ??= loadOrCreateSecret(this.secretFile);
+    try {
+      return hashUserId(userId, await this.secret);
+    } catch (error) {
+      this.secret = null;
+      throw error;
+    }
   }
 
   record(record: FeedbackRecord): Promise<void> {
@@ -34,6 +72,11 @@ export class FeedbackStore {
 
   readAll(): Promise<FeedbackRecord[]> {
     return this.file.readAll();
+  }
+
+  /** The records and the number of unreadable lines skipped. */
+  read(): Promise<JsonlContents<FeedbackRecord>> {
+    return this.file.read();
   }
 
   flush(): Promise<void> {

@@ -5,7 +5,6 @@ import { reportFailure, newErrorId } from './errors.js';
 import type { InFlight } from './inFlight.js';
 import { acceptingWork, allowedPlace, runPreconditions, type Precondition, type RequestInfo } from './preconditions.js';
 import { parseButtonId } from './customIds.js';
-import { hashUserId } from './feedbackStore.js';
 import { renderFullSources } from './render.js';
 
 const RESTARTING = 'I am restarting and could not finish this. Please ask again in a moment.';
@@ -99,7 +98,7 @@ async function handleButton(interaction: ButtonInteraction, ctx: BotContext): Pr
       question: logged.question,
       answer: logged.answer,
       citations: logged.citations.map(({ n, source, start, end, quote }) => ({ n, source, start, end, quote })),
-      userHash: hashUserId(interaction.user.id),
+      userHash: await ctx.feedback.hashUser(interaction.user.id),
       guildId: interaction.guildId ?? null,
     });
     ctx.log.info({ event: 'feedback', vote: parsed.action, guildId: interaction.guildId ?? null }, 'feedback recorded');

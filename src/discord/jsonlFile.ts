@@ -1,15 +1,28 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
+/** Says whether a parsed line has the shape of a record; anything else (null, a number, a missing field) is skipped. */
+export type RecordCheck<T> = (value: unknown) => value is T;
+
+/** The readable records of a file, and how many lines were skipped as unreadable (torn, not JSON, wrong shape). */
+export interface JsonlContents<T> {
+  records: T[];
+  skipped: number;
+}
+
 /**
  * An append-only JSON-lines file with queued writes: appends never interleave, `flush()` waits for all of them
- * (called on shutdown). A torn last line (crash mid-write) is skipped on read.
+ * (called on shutdown). On read, every line is parsed and checked: a torn last line (crash mid-write) or a line
+ * someone edited into `null` is skipped and counted, never fatal to the readers.
  */
 export class JsonlFile<T> {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly isRecord: RecordCheck<T>,
+  ) {}
 
   append(record: T): Promise<void> {
     this.pending += 1;
@@ -32,23 +45,32 @@ export class JsonlFile<T> {
     await this.queue;
   }
 
-  async readAll(): Promise<T[]> {
+  async read(): Promise<JsonlContents<T>> {
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
       throw error;
     }
     const records: T[] = [];
+    let skipped = 0;
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
+      let value: unknown;
       try {
-        records.push(JSON.parse(line) as T);
+        value = JSON.parse(line);
       } catch {
-        // A torn line from a crash: skip it, keep the rest.
+        skipped += 1;
+        continue;
       }
+      if (this.isRecord(value)) records.push(value);
+      else skipped += 1;
     }
-    return records;
+    return { records, skipped };
+  }
+
+  async readAll(): Promise<T[]> {
+    return (await this.read()).records;
   }
 }

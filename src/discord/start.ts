@@ -41,7 +41,7 @@ export async function startDiscordBot(env: Env = process.env): Promise<void> {
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : oneLine(error));
   }
-  const log = createLogger({ level: config.logLevel, secrets: [config.token] });
+  const log = createLogger({ level: config.logLevel, secrets: [config.token], logContent: config.logContent });
 
   let bot: BriefingBot;
   try {

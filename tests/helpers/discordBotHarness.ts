@@ -62,7 +62,7 @@ export async function startBotHarness(extraEnv: Record<string, string> = {}, bef
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   const config = loadDiscordConfig(env, project.root);
-  const log = createLogger({ level: 'info', secrets: [config.token], destination: sink });
+  const log = createLogger({ level: 'info', secrets: [config.token], logContent: config.logContent, destination: sink });
   const bot = createBriefingBot({ config, service, engine, summarizer: createSummarizer(service, env), log });
   await bot.start();
   return {
