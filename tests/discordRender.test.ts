@@ -165,6 +165,47 @@ describe('answer embed', () => {
   });
 });
 
+/** A live masked link or mention: `[text](url)` or `<@…>`, `<#…>`, `<t:…>` with nothing escaping it. */
+const LIVE_MARKUP = /(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)<[@#:t]/;
+const HOSTILE = 'Baca [tautan resmi](https://evil.example/phish) dan hubungi <@&123456789012345678> segera';
+
+describe('text from seeds and models is escaped the same way everywhere', () => {
+  it('an LLM answer repeating a disguised link and a role mention is escaped; its [n] markers stay', () => {
+    const embed = renderAnswerEmbed(result({ mode: 'llm', answer: `${HOSTILE} [1]. **Bold claim** [1].` }), { elapsedMs: 1, lookup });
+    expect(embed.description).toBe('Baca \\[tautan resmi\\]\\(https://evil.example/phish\\) dan hubungi \\<@&123456789012345678\\> segera [1]. \\*\\*Bold claim\\*\\* [1].');
+    expect(embed.description).not.toMatch(LIVE_MARKUP);
+    const [text] = renderAnswerText(result({ mode: 'llm', answer: `${HOSTILE} [1].` }), { elapsedMs: 1, lookup });
+    expect(text).not.toMatch(LIVE_MARKUP);
+  });
+
+  it('a citation marker cannot be turned into a link', () => {
+    const embed = renderAnswerEmbed(result({ mode: 'llm', answer: 'Click [1](https://evil.example/phish).' }), { elapsedMs: 1, lookup });
+    expect(embed.description).toBe('Click [1]\\(https://evil.example/phish\\).');
+    expect(embed.description).not.toMatch(LIVE_MARKUP);
+  });
+
+  it('a summary (extractive or LLM) is escaped line by line, keeping only its own headings and bullets', () => {
+    const summary = ['**Doc [x](https://evil.example) <@&1>** (2020-01)', `- ${HOSTILE} [1]`, `# Heading ${HOSTILE} [2]`, '> quoted ||spoiler|| [2]'].join('\n');
+    const embed = renderSummaryEmbed({ style: 'bullets', summary, citations: [citation(1, 'q'), citation(2, 'r')], mode: 'llm', cached: false }, { elapsedMs: 2, lookup });
+    expect(embed.description!.split('\n')).toEqual([
+      '**Doc \\[x\\]\\(https://evil.example\\) \\<@&1\\>** (2020-01)',
+      '- Baca \\[tautan resmi\\]\\(https://evil.example/phish\\) dan hubungi \\<@&123456789012345678\\> segera [1]',
+      '\\# Heading Baca \\[tautan resmi\\]\\(https://evil.example/phish\\) dan hubungi \\<@&123456789012345678\\> segera [2]',
+      '\\> quoted \\|\\|spoiler\\|\\| [2]',
+    ]);
+    expect(embed.description).not.toMatch(LIVE_MARKUP);
+  });
+
+  it('file names, dates and titles from the seeds are escaped in message content', () => {
+    const hostileLookup = () => ({ title: '[t](https://evil.example)', date: '<@&9>' });
+    const [full] = renderFullSources([citation(1, 'quote', 'seeds/<@&7>_x.txt')], hostileLookup);
+    expect(full).not.toMatch(LIVE_MARKUP);
+    expect(full).toContain('\\<@&7\\>\\_x.txt · \\<@&9\\>');
+    const [text] = renderAnswerText(result({ citations: [citation(1, 'quote', 'seeds/<@&7>.txt')] }), { elapsedMs: 1, lookup: hostileLookup });
+    expect(text).not.toMatch(LIVE_MARKUP);
+  });
+});
+
 describe('summary and search embeds', () => {
   it('summary: style in the title, citations as fields, cached shown', () => {
     const embed = renderSummaryEmbed({ style: 'brief', summary: 'S [1].', citations: [citation(1, 'q')], mode: 'extractive', cached: true, notice: 'In Indonesian.' }, { elapsedMs: 2, lookup, topic: 'Hormuz' });

@@ -3,12 +3,16 @@ import path from 'node:path';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { AnswerResult, Citation } from '../answer/types.js';
 import type { SummaryResult } from '../summary/types.js';
-import { escapeDiscordMarkdown, splitMessage, truncate } from './renderText.js';
+import { documentHeading, parseDocumentHeading } from '../summary/render.js';
+import { escapeDiscordMarkdown, escapeUntrusted, splitMessage, truncate } from './renderText.js';
 import { buttonId } from './customIds.js';
 
 /**
  * Answers, summaries and search results as Discord embeds and messages. Pure: the same input gives the same
  * output, and every limit Discord enforces (4,096 / 1,024 / 25 fields / 6,000 per message) is respected here.
+ * Everything from the briefing or a model is escaped with escapeDiscordMarkdown (escapeUntrusted where the text
+ * carries our [n] markers) wherever Discord renders markdown: descriptions, field values, message content. Titles and field names render
+ * no links or mentions and are only shortened.
  */
 
 export const EMBED_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 } as const;
@@ -34,9 +38,16 @@ export function fileName(source: string): string {
   return path.posix.basename(source);
 }
 
+/** "[n] file · date" for a field name (no markdown rendered there). */
 function sourceLabel(c: Pick<Citation, 'n' | 'source'>, lookup: SourceLookup): string {
   const date = lookup(c.source)?.date;
   return `[${c.n}] ${fileName(c.source)}${date ? ` · ${date}` : ''}`;
+}
+
+/** The same label for message content, where the file name and date (from the seeds) must be escaped. */
+function escapedSourceLabel(c: Pick<Citation, 'n' | 'source'>, lookup: SourceLookup): string {
+  const date = lookup(c.source)?.date;
+  return `[${c.n}] ${escapeDiscordMarkdown(fileName(c.source))}${date ? ` · ${escapeDiscordMarkdown(date)}` : ''}`;
 }
 
 /** A quoted snippet, markdown-escaped, in typographic quotes. */
@@ -85,13 +96,28 @@ function finish(embed: APIEmbed): APIEmbed {
 }
 
 /**
- * The answer's text for Discord: extractive answers are quotes of the briefing, so their markdown is escaped;
- * an LLM's own formatting is kept. The short answer, when there is one, leads in bold.
+ * The answer's text for Discord: extractive answers quote the briefing and LLM answers are a model's words, so
+ * both are escaped alike (a model repeating a seed's disguised link must not make it live); the citation markers
+ * stay readable. The short answer, when there is one, leads in bold.
  */
 function answerBody(result: AnswerResult): string {
-  // Escaping must leave the citation markers readable: "\\[1\\]" → "[1]".
-  const body = result.mode === 'extractive' ? escapeDiscordMarkdown(result.answer).replace(/\\\[(\d+)\\\]/g, '[$1]') : result.answer;
+  const body = escapeUntrusted(result.answer);
   return result.shortAnswer ? `**${escapeDiscordMarkdown(result.shortAnswer)}** [1]\n\n${body}` : body;
+}
+
+/**
+ * A summary for Discord: every line escaped, keeping only the structure the summarizer writes itself: document
+ * headings in bold and "- " bullets.
+ */
+export function summaryMarkdown(summary: string): string {
+  return summary
+    .split('\n')
+    .map((line) => {
+      const heading = parseDocumentHeading(line);
+      if (heading) return documentHeading({ title: escapeDiscordMarkdown(heading.title), ...(heading.date ? { date: escapeDiscordMarkdown(heading.date) } : {}) });
+      return line.startsWith('- ') ? `- ${escapeUntrusted(line.slice(2))}` : escapeUntrusted(line);
+    })
+    .join('\n');
 }
 
 /** The embed for an answer, or (different colour, no sources, hints and a pointer to /search) an abstention. */
@@ -123,10 +149,10 @@ export function renderAnswerText(result: AnswerResult, options: RenderOptions): 
   const parts = [result.abstained ? escapeDiscordMarkdown(result.answer) : answerBody(result)];
   if (result.notice) parts.push(`*${escapeDiscordMarkdown(result.notice)}*`);
   if (result.abstained) {
-    for (const c of (result.closest ?? []).slice(0, 2)) parts.push(`${phrase('closestPassage', result.language)}, ${fileName(c.source)}: ${quoteSnippet(c.quote, 300)}`);
+    for (const c of (result.closest ?? []).slice(0, 2)) parts.push(`${phrase('closestPassage', result.language)}, ${escapeDiscordMarkdown(fileName(c.source))}: ${quoteSnippet(c.quote, 300)}`);
     parts.push(phrase('searchHint', result.language));
   } else if (result.citations.length > 0) {
-    parts.push(`**Sources**\n${result.citations.map((c) => `${sourceLabel(c, options.lookup)} · ${quoteSnippet(c.quote, 200)}`).join('\n')}`);
+    parts.push(`**Sources**\n${result.citations.map((c) => `${escapedSourceLabel(c, options.lookup)} · ${quoteSnippet(c.quote, 200)}`).join('\n')}`);
   }
   parts.push(`-# ${result.mode} · ${formatMs(options.elapsedMs)}`);
   return splitMessage(parts.join('\n\n'));
@@ -147,7 +173,7 @@ export function renderFullSources(citations: Citation[], lookup: SourceLookup): 
   const text = citations
     .map((c) => {
       const info = lookup(c.source);
-      const heading = `**${sourceLabel(c, lookup)}**${info?.title ? ` · ${escapeDiscordMarkdown(info.title)}` : ''} · characters ${c.start}–${c.end}`;
+      const heading = `**${escapedSourceLabel(c, lookup)}**${info?.title ? ` · ${escapeDiscordMarkdown(info.title)}` : ''} · characters ${c.start}–${c.end}`;
       return `${heading}\n> ${escapeDiscordMarkdown(c.quote.replace(/\s+/g, ' ').trim())}`;
     })
     .join('\n\n');
@@ -160,7 +186,7 @@ export function renderSummaryEmbed(result: SummaryResult, options: RenderOptions
     .filter(Boolean)
     .map((line) => `*${escapeDiscordMarkdown(String(line))}*`)
     .join('\n');
-  const description = truncate(result.summary, EMBED_LIMITS.description - (extra ? extra.length + 2 : 0)) + (extra ? `\n\n${extra}` : '');
+  const description = truncate(summaryMarkdown(result.summary), EMBED_LIMITS.description - (extra ? extra.length + 2 : 0)) + (extra ? `\n\n${extra}` : '');
   const footer = { text: `${result.mode}${result.cached ? ' · cached' : ''} · ${formatMs(options.elapsedMs)}` };
   const budget = EMBED_LIMITS.total - title.length - description.length - footer.text.length;
   return finish({ title, description, color: COLOR_SUMMARY, fields: citationFields(result.citations, options.lookup, budget), footer });
@@ -199,7 +225,7 @@ export interface DocumentView {
 export function renderDocumentsEmbed(documents: DocumentView[], builtAt: string): APIEmbed {
   const fields = documents.slice(0, EMBED_LIMITS.fields).map((d) => ({
     name: truncate(fileName(d.source), EMBED_LIMITS.fieldName),
-    value: truncate(`${escapeDiscordMarkdown(d.title)}\n${d.date ? `Date: ${d.date} · ` : ''}${d.chunks} chunks`, EMBED_LIMITS.fieldValue),
+    value: truncate(`${escapeDiscordMarkdown(d.title)}\n${d.date ? `Date: ${escapeDiscordMarkdown(d.date)} · ` : ''}${d.chunks} chunks`, EMBED_LIMITS.fieldValue),
   }));
   const more = documents.length > fields.length ? ` (showing ${fields.length})` : '';
   return finish({

@@ -16,6 +16,15 @@ export function escapeDiscordMarkdown(text: string): string {
     .replace(/^(\s*\d+)\./gm, '$1\\.');
 }
 
+/**
+ * The one escaping for text that comes from the briefing or from a model (quotes, answers, summaries, titles,
+ * dates, file names): everything is escaped, then our own citation markers `[n]` are made readable again. A
+ * `[1](https://…)` link in the text stays broken, because its parenthesis is still escaped.
+ */
+export function escapeUntrusted(text: string): string {
+  return escapeDiscordMarkdown(text).replace(/\\\[(\d+)\\\]/g, '[$1]');
+}
+
 /** Shortens to at most `max` characters, at a word boundary when one is near, ending with "…". */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -14,6 +14,13 @@ export function documentHeading(doc: { title: string; date?: string }): string {
   return `**${doc.title}**${doc.date ? ` (${doc.date})` : ''}`;
 }
 
+/** The title and date of a line written by `documentHeading`, or null (for renderers that escape the rest). */
+export function parseDocumentHeading(line: string): { title: string; date?: string } | null {
+  const match = /^\*\*(.+)\*\*(?: \(([^()]*)\))?$/.exec(line);
+  if (!match) return null;
+  return match[2] === undefined ? { title: match[1] } : { title: match[1], date: match[2] };
+}
+
 /**
  * Turns a plan into the summary text and its citations. Each quoted sentence is followed by `[n]`; numbers
  * follow first use, from 1. Many documents: a heading per document (not in `brief`, which is 2–3 sentences).
