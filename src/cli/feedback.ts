@@ -6,9 +6,12 @@ import { FeedbackStore, summarizeFeedback } from '../discord/feedbackStore.js';
 
 /** `npm run feedback`: what users thought of the answers (from FEEDBACK_FILE, written by the Discord bot). */
 export async function printFeedback(file: string, top: number, print: (line: string) => void = console.log): Promise<void> {
-  const records = await new FeedbackStore(file).readAll();
+  const { records, skipped } = await new FeedbackStore(file).read();
+  // Lines that are torn, not JSON or missing a field are left out, and said so (last, after the summary).
+  const noteSkipped = () => skipped > 0 && print(`Skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} in ${file}.`);
   if (records.length === 0) {
     print(`No feedback yet (${file}).`);
+    noteSkipped();
     return;
   }
   const s = summarizeFeedback(records);
@@ -25,6 +28,7 @@ export async function printFeedback(file: string, top: number, print: (line: str
     print('Most 👍:');
     for (const q of liked) print(`  ${q.up}👍 ${q.down}👎  ${q.question.slice(0, 100)}`);
   }
+  noteSkipped();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
