@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'vectorstore/**', 'data/**', 'coverage/**', 'scratch/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'vectorstore/**', 'data/**', 'coverage/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,12 @@
 import { loadCoreConfig } from './config.js';
-import { loadEnvFile } from './cli/common.js';
-import { oneLine, UserInputError } from './errors.js';
+import { runCli } from './cli/common.js';
 import { BriefingService } from './service.js';
 import { DISCORD_OFF } from './console/texts.js';
 
 /**
  * `npm start`: the Discord bot when DISCORD_TOKEN is set, otherwise the local console in this terminal.
  */
-async function main(): Promise<void> {
-  loadEnvFile();
+export async function main(): Promise<void> {
   const env = process.env;
   if (env.DISCORD_TOKEN?.trim()) {
     const { startDiscordBot } = await import('./discord/start.js');
@@ -21,7 +19,4 @@ async function main(): Promise<void> {
   await runConsole({ service, input: process.stdin, output: process.stdout, env, prompt: Boolean(process.stdin.isTTY) });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`error: ${oneLine(error)}\n`);
-  process.exit(error instanceof UserInputError ? 2 : 1);
-});
+runCli(import.meta.url, main);

@@ -1,12 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/runCli.js';
+import { main as askMain } from '../src/cli/ask.js';
+import { runCli, runCliInProcess } from './helpers/runCli.js';
 import { tempProject } from './helpers/tempProject.js';
 
 let project: Awaited<ReturnType<typeof tempProject>>;
 let seed: string;
-const ask = (args: string[]) => runCli('src/cli/ask.ts', args, {}, '', project.root);
+// One case runs `npm run ask`'s own process; the rest call its main in this process (same code, no start-up).
+const askProcess = (args: string[]) => runCli('src/cli/ask.ts', args, {}, '', project.root);
+const ask = (args: string[]) => runCliInProcess(askMain, args, {}, project.root);
 
 beforeAll(async () => {
   project = await tempProject();
@@ -16,7 +19,7 @@ afterAll(() => project.cleanup());
 
 describe('npm run ask', () => {
   it('--json prints exactly one object; store logs go to stderr', async () => {
-    const r = await ask(['--json', 'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?']);
+    const r = await askProcess(['--json', 'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Building the store/);
     const lines = r.stdout.trim().split('\n');

@@ -6,7 +6,8 @@ import { formatBenchReport } from '../src/bench/format.js';
 import { summarizeLatency } from '../src/bench/latency.js';
 import { runBench } from '../src/bench/runBench.js';
 import { chunkDocument, segmentDocument } from '../src/chunk/chunker.js';
-import { runCli } from './helpers/runCli.js';
+import { main as benchMain } from '../src/cli/bench.js';
+import { runCliInProcess } from './helpers/runCli.js';
 import { ROOT } from './helpers/tempProject.js';
 
 const EVAL_DIR = path.resolve(ROOT, '../shared/eval');
@@ -57,13 +58,13 @@ describe('runBench (small size)', () => {
 
 describe('npm run bench flags', () => {
   it.each([[['--sizes', 'abc']], [['--frobnicate']]])('bad flags %j → one line, exit 2', async (args) => {
-    const r = await runCli('src/cli/bench.ts', args);
+    const r = await runCliInProcess(benchMain, args);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('a missing eval folder is one line, exit 2', async () => {
-    const r = await runCli('src/cli/bench.ts', ['--eval-dir', '/no/such/dir']);
+    const r = await runCliInProcess(benchMain, ['--eval-dir', '/no/such/dir']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/does not exist/);
   });

@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/runCli.js';
+import { main as ingestMain } from '../src/cli/ingest.js';
+import { main as searchMain } from '../src/cli/search.js';
+import { runCli, runCliInProcess } from './helpers/runCli.js';
 import { tempProject } from './helpers/tempProject.js';
 
 let env: Record<string, string>;
@@ -21,7 +23,7 @@ describe('npm run ingest / search', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/1 document\(s\), 12 sentences, \d+ chunks/);
     expect(r.stderr).toMatch(/Building the store: no store yet/);
-    const again = await runCli('src/cli/ingest.ts', ['--json'], env, '', project.root);
+    const again = await runCliInProcess(ingestMain, ['--json'], env, project.root);
     expect(JSON.parse(again.stdout)).toMatchObject({ rebuilt: false, documents: 1, sentences: 12 });
   });
 
@@ -44,7 +46,7 @@ describe('npm run ingest / search', () => {
   it('search --batch prints one object per input line, in order; a blank line keeps its place as an error object', async () => {
     const batch = path.join(project.root, 'queries.txt');
     await fs.writeFile(batch, 'Toshimitsu Motegi\n\nSan Francisco\nSelat Hormuz\n');
-    const r = await runCli('src/cli/search.ts', ['--json', '--batch', batch, '-k', '2'], env, '', project.root);
+    const r = await runCliInProcess(searchMain, ['--json', '--batch', batch, '-k', '2'], env, project.root);
     expect(r.code).toBe(0);
     const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(outs).toHaveLength(4);
@@ -56,7 +58,7 @@ describe('npm run ingest / search', () => {
   it('an empty batch file is an error: one line, exit 2, no output', async () => {
     const batch = path.join(project.root, 'no-queries.txt');
     await fs.writeFile(batch, '');
-    const r = await runCli('src/cli/search.ts', ['--json', '--batch', batch], env, '', project.root);
+    const r = await runCliInProcess(searchMain, ['--json', '--batch', batch], env, project.root);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -64,13 +66,13 @@ describe('npm run ingest / search', () => {
   });
 
   it('without --json prints a readable table', async () => {
-    const r = await runCli('src/cli/search.ts', ['Motegi'], env, '', project.root);
+    const r = await runCliInProcess(searchMain, ['Motegi'], env, project.root);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Query: Motegi/);
     expect(r.stdout).toMatch(/1 {2}\d\.\d{3} {2}seeds\//);
   });
 
-  it.concurrent.each([
+  it.each([
     [['--json', ''], /empty/],
     [['--json', '   '], /empty/],
     [['--json', '\u202e\u2067\u200f\u061c'], /empty/],
@@ -81,7 +83,7 @@ describe('npm run ingest / search', () => {
     [['--batch', '/nonexistent/file.txt'], /Cannot read batch file/],
     [['--frobnicate', 'Hormuz'], /unknown option/],
   ])('bad input %j → one line on stderr, exit code 2', async (args, message) => {
-    const r = await runCli('src/cli/search.ts', args as string[], env, '', project.root);
+    const r = await runCliInProcess(searchMain, args as string[], env, project.root);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message as RegExp);
@@ -90,7 +92,7 @@ describe('npm run ingest / search', () => {
   });
 
   it('control characters in a query are stripped, never echoed raw', async () => {
-    const r = await runCli('src/cli/search.ts', ['--json', 'Selat\u0007 Hormuz\u001b[31m'], env, '', project.root);
+    const r = await runCliInProcess(searchMain, ['--json', 'Selat\u0007 Hormuz\u001b[31m'], env, project.root);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/[\u0007\u001b]/);
     expect(JSON.parse(r.stdout).query).toBe('Selat Hormuz [31m');

@@ -1,11 +1,28 @@
+import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConsole } from '../src/console/console.js';
 import { parseLine } from '../src/console/parseLine.js';
-import { runCli } from './helpers/runCli.js';
+import { BriefingService } from '../src/service.js';
+import { runCli, type CliResult } from './helpers/runCli.js';
 import { tempProject } from './helpers/tempProject.js';
 
 let project: Awaited<ReturnType<typeof tempProject>>;
 // DISCORD_TOKEN is not passed: runCli gives the child only PATH, HOME and what we set.
 const start = (input: string) => runCli('src/main.ts', [], {}, input, project.root);
+
+/** The same console in this process (what `npm start` runs after its first line), without a process start. */
+async function consoleInProcess(input: string): Promise<CliResult> {
+  const service = await BriefingService.open(project.config(), { log: () => undefined });
+  let stdout = '';
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      stdout += chunk.toString();
+      done();
+    },
+  });
+  await runConsole({ service, input: Readable.from([input]), output, env: {} });
+  return { code: 0, stdout, stderr: '' };
+}
 
 beforeAll(async () => {
   project = await tempProject();
@@ -46,7 +63,7 @@ describe('npm start without DISCORD_TOKEN: the local console', () => {
   });
 
   it('feeds earlier turns into follow-ups and stops at /exit', async () => {
-    const r = await start(['Who is the Japanese foreign minister in the trilateral talks?', 'And how long did it last?', '/exit', 'What is the capital of Australia?'].join('\n'));
+    const r = await consoleInProcess(['Who is the Japanese foreign minister in the trilateral talks?', 'And how long did it last?', '/exit', 'What is the capital of Australia?'].join('\n'));
     expect(r.code).toBe(0);
     const answers = r.stdout.split('\n').filter((l) => /\[1\]$/.test(l));
     expect(answers[1]).toMatch(/Toshimitsu Motegi selama 50 menit/);
@@ -54,7 +71,7 @@ describe('npm start without DISCORD_TOKEN: the local console', () => {
   });
 
   it('/summary prints a cited summary', async () => {
-    const r = await start('/summary bullets\n');
+    const r = await consoleInProcess('/summary bullets\n');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^- .*\[1\]/m);
     expect(r.stdout).toMatch(/Sources:\n\[1\] seeds\//);

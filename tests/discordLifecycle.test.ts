@@ -1,18 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { FakeDiscord, fakeToken } from './helpers/fakeDiscord.js';
 import { tempProject, ROOT } from './helpers/tempProject.js';
 import { readJsonl, until } from './helpers/discordBotHarness.js';
+import { compiledEntry } from './helpers/runCli.js';
 
 /**
  * The bot as `npm start` runs it: a separate process with DISCORD_TOKEN + DISCORD_API_URL pointing at the stand-in.
  * Bad configuration ends with one line and exit code 1; SIGTERM ends with exit code 0, feedback flushed.
  */
 
-// src/main.ts (npm start) starts the bot when DISCORD_TOKEN is set; until it exists, the bot's own entry.
-const ENTRY = existsSync(path.join(ROOT, 'src/main.ts')) ? 'src/main.ts' : 'src/discord/run.ts';
+// npm start: the compiled src/main.ts, which starts the bot when DISCORD_TOKEN is set.
+const ENTRY = compiledEntry('src/main.ts');
 
 interface Run {
   child: ChildProcess;
@@ -22,7 +22,7 @@ interface Run {
 }
 
 function runBot(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+  const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/runCli.js';
+import { main as evalMain } from '../src/cli/eval.js';
+import { runCli, runCliInProcess } from './helpers/runCli.js';
 
 let dir: string;
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
 describe('npm run eval', () => {
+  // The compiled program, as npm runs it: abstention figures included (not only retrieval).
   it('--json prints one object with retrieval, the BM25 baseline and abstention', async () => {
     const r = await runCli('src/cli/eval.ts', ['--json', '--dataset', dir]);
     expect(r.code).toBe(0);
@@ -44,7 +46,7 @@ describe('npm run eval', () => {
   });
 
   it('--dataset seed scores the seed gold set (hit = a chunk holding the answering sentence)', async () => {
-    const r = await runCli('src/cli/eval.ts', ['--json', '--dataset', 'seed']);
+    const r = await runCliInProcess(evalMain, ['--json', '--dataset', 'seed']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     const gold = JSON.parse(await fs.readFile('tests/fixtures/seed-gold.json', 'utf8')) as unknown[];
@@ -55,7 +57,7 @@ describe('npm run eval', () => {
   });
 
   it('the readable report shows both rankers', async () => {
-    const r = await runCli('src/cli/eval.ts', ['--dataset', dir]);
+    const r = await runCliInProcess(evalMain, ['--dataset', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/briefing-bot hybrid \| 1\.0000/);
     expect(r.stdout).toMatch(/plain BM25 baseline/);
@@ -66,7 +68,7 @@ describe('npm run eval', () => {
     [['--json'], /--dataset/],
     [['--dataset', 'x', '--frobnicate'], /unknown option/],
   ])('bad input %j → one line on stderr, exit 2', async (args, message) => {
-    const r = await runCli('src/cli/eval.ts', args);
+    const r = await runCliInProcess(evalMain, args);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
@@ -76,7 +78,7 @@ describe('npm run eval', () => {
     const bad = await fs.mkdtemp(path.join(os.tmpdir(), 'eval-bad-'));
     await fs.writeFile(path.join(bad, 'corpus.jsonl'), '{"id":"a","text":"x"}\n{oops\n');
     await fs.writeFile(path.join(bad, 'questions.jsonl'), '');
-    const r = await runCli('src/cli/eval.ts', ['--dataset', bad]);
+    const r = await runCliInProcess(evalMain, ['--dataset', bad]);
     await fs.rm(bad, { recursive: true, force: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/corpus\.jsonl:2 is not valid JSON/);

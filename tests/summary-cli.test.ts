@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/runCli.js';
+import { main as summaryMain } from '../src/cli/summary.js';
+import { runCli, runCliInProcess } from './helpers/runCli.js';
 import { tempProject } from './helpers/tempProject.js';
 
 let project: Awaited<ReturnType<typeof tempProject>>;
@@ -23,12 +24,12 @@ describe('npm run summary', () => {
     expect(quotes).toMatch(/Hormuz/);
     expect(quotes).toMatch(/Motegi/);
 
-    const again = await runCli('src/cli/summary.ts', ['--json', '--style', 'brief'], {}, '', project.root);
+    const again = await runCliInProcess(summaryMain, ['--json', '--style', 'brief'], {}, project.root);
     expect(JSON.parse(again.stdout)).toMatchObject({ cached: true, summary: out.summary });
   });
 
   it('text mode lists the sources with file, date and quote', async () => {
-    const r = await runCli('src/cli/summary.ts', ['--style', 'bullets', '--topic', 'Hormuz', '--lang', 'en'], {}, '', project.root);
+    const r = await runCliInProcess(summaryMain, ['--style', 'bullets', '--topic', 'Hormuz', '--lang', 'en'], {}, project.root);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^- .*Hormuz.*\[1\]$/m);
     expect(r.stdout).toMatch(/Sources:\n {2}\[1\] seeds\/2020-01_korsel-as-pertemuan-menlu-san-francisco\.txt \(2020-01\)/);
@@ -43,7 +44,9 @@ describe('npm run summary', () => {
       [['--lang', 'fr'], /--lang must be id or en/],
       [['--verbose'], /unknown option '--verbose'/],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli('src/cli/summary.ts', ['--json', ...args], {}, '', project.root)));
+    const results = [];
+    // In-process calls share the process's globals: one at a time.
+    for (const [args] of cases) results.push(await runCliInProcess(summaryMain, ['--json', ...args], {}, project.root));
     results.forEach((r, i) => {
       expect(r.code, cases[i][0].join(' ')).toBe(2);
       expect(r.stdout).toBe('');

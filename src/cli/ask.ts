@@ -8,14 +8,14 @@ import { BriefingService } from '../service.js';
 import { cleanQuery, readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
 
 /** `npm run ask -- [--json] [--source S] "question"` or `--json --batch FILE` (one question per line). */
-await runCli(async () => {
+export async function main(args: string[]): Promise<void> {
   const program = strictCommand(new Command('ask'))
     .description('Answer a question about the briefing, citing the sentences it comes from')
     .argument('[question...]', 'the question')
     .option('--json', 'print one JSON object per question')
     .option('--batch <file>', 'one question per line; with --json, one JSON object per line')
     .option('--source <file>', 'only this source file (seeds/<file>)');
-  program.parse(process.argv);
+  program.parse(args, { from: 'user' });
   const options = program.opts<{ json?: boolean; batch?: string; source?: string }>();
   const joined = program.args.join(' ');
   if (options.batch && joined.trim()) throw new UserInputError('Give either a question or --batch FILE, not both.');
@@ -41,4 +41,6 @@ await runCli(async () => {
     if (options.json) process.stdout.write(`${JSON.stringify(answerJson(result))}\n`);
     else process.stdout.write(`${gap}${options.batch ? `Q: ${item.text}\n` : ''}${renderAnswerText(result, dateOf)}\n`);
   }
-});
+}
+
+runCli(import.meta.url, main);

@@ -30,7 +30,7 @@ function parseMegabytes(value: string): number[] {
   return sizes;
 }
 
-async function main(): Promise<void> {
+export async function main(args: string[]): Promise<void> {
   const program = strictCommand(new Command('bench'))
     .description('Speed, memory and scale of ingest, search and ask, against plain LangChain')
     .option('--json', 'print one JSON object')
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     .option('--pathological', 'only build times of 1, 2 and 4 MB of repeated, single-word and varied text')
     .option('--megabytes <list>', 'with --pathological: seed file sizes in MB, comma-separated', parseMegabytes)
     .allowExcessArguments(false);
-  program.parse(process.argv);
+  program.parse(args, { from: 'user' });
   const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean; pathological?: boolean; megabytes?: number[] }>();
   const rootDir = process.cwd();
   const evalDir = path.resolve(rootDir, opts.evalDir);
@@ -74,4 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-void runCli(main);
+runCli(import.meta.url, main);

@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { CommanderError, type Command } from 'commander';
 import { UserInputError, oneLine } from '../errors.js';
@@ -79,25 +80,46 @@ export function strictCommand(program: Command): Command {
     .showHelpAfterError(false);
 }
 
+/** A command's work, given its arguments (without `node script`). Bad input throws a UserInputError. */
+export type CliMain = (args: string[]) => Promise<void>;
+
 /**
- * Runs a CLI entry point: bad input or configuration → one line on stderr and exit code 2; any other failure →
- * one line and exit code 1. Never a stack trace.
+ * Runs a command and returns its exit code: bad input or configuration → one line on stderr and 2; any other
+ * failure → one line and 1. Never a stack trace. Tests call this in-process; `runCli` for the real process.
  */
-export async function runCli(main: () => Promise<void>): Promise<void> {
+export async function runCliMain(main: CliMain, args: string[]): Promise<number> {
   try {
     loadEnvFile();
-    await main();
+    await main(args);
+    return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') process.exit(0);
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       process.stderr.write(`error: ${oneLine(error.message.replace(/^error:\s*/i, ''))}\n`);
-      process.exit(2);
-    }
-    if (error instanceof UserInputError) {
-      process.stderr.write(`error: ${oneLine(error)}\n`);
-      process.exit(2);
+      return 2;
     }
     process.stderr.write(`error: ${oneLine(error)}\n`);
-    process.exit(1);
+    return error instanceof UserInputError ? 2 : 1;
   }
+}
+
+/** True when `moduleUrl` is the script node was started with (so importing a CLI module never runs it). */
+function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === moduleUrl;
+  } catch {
+    return false;
+  }
+}
+
+/** The process entry: runs `main` with the command line when its module was started by node, then exits. */
+export function runCli(moduleUrl: string, main: CliMain): void {
+  if (!isEntryPoint(moduleUrl)) return;
+  void runCliMain(main, process.argv.slice(2)).then((code) => {
+    // Success lets pending output drain; a failure ends at once, whatever is still open.
+    if (code === 0) process.exitCode = 0;
+    else process.exit(code);
+  });
 }

@@ -42,9 +42,9 @@ export async function deployCommands(env: Record<string, string | undefined> = p
   return registered.length;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  void runCli(async () => {
-    strictCommand(new Command('deploy-commands').description('Register the slash commands with Discord (bulk overwrite, idempotent)')).parse();
-    await deployCommands();
-  });
+export async function main(args: string[]): Promise<void> {
+  strictCommand(new Command('deploy-commands').description('Register the slash commands with Discord (bulk overwrite, idempotent)')).parse(args, { from: 'user' });
+  await deployCommands();
 }
+
+runCli(import.meta.url, main);

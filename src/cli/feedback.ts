@@ -31,15 +31,15 @@ export async function printFeedback(file: string, top: number, print: (line: str
   noteSkipped();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  void runCli(async () => {
-    const program = strictCommand(new Command('feedback'))
-      .description('Summarise the 👍/👎 feedback recorded by the Discord bot')
-      .option('--file <path>', 'feedback file (default FEEDBACK_FILE or data/feedback.jsonl)')
-      .option('--top <n>', 'questions listed per group', parseIntOption('--top', 1, 100), 5)
-      .parse();
-    const options = program.opts<{ file?: string; top: number }>();
-    const file = path.resolve(options.file ?? readString(process.env, 'FEEDBACK_FILE', 'data/feedback.jsonl'));
-    await printFeedback(file, options.top);
-  });
+export async function main(args: string[]): Promise<void> {
+  const program = strictCommand(new Command('feedback'))
+    .description('Summarise the 👍/👎 feedback recorded by the Discord bot')
+    .option('--file <path>', 'feedback file (default FEEDBACK_FILE or data/feedback.jsonl)')
+    .option('--top <n>', 'questions listed per group', parseIntOption('--top', 1, 100), 5)
+    .parse(args, { from: 'user' });
+  const options = program.opts<{ file?: string; top: number }>();
+  const file = path.resolve(options.file ?? readString(process.env, 'FEEDBACK_FILE', 'data/feedback.jsonl'));
+  await printFeedback(file, options.top);
 }
+
+runCli(import.meta.url, main);

@@ -5,12 +5,12 @@ import { createProgress } from './progress.js';
 import { runCli, strictCommand } from './common.js';
 
 /** `npm run ingest [-- --force]`: builds or refreshes the store and says what it holds. */
-await runCli(async () => {
+export async function main(args: string[]): Promise<void> {
   const program = strictCommand(new Command('ingest'))
     .description('Build or refresh the vector store from seeds/')
     .option('--force', 'rebuild even if the store is up to date')
     .option('--json', 'print one JSON object');
-  program.parse(process.argv);
+  program.parse(args, { from: 'user' });
   const options = program.opts<{ force?: boolean; json?: boolean }>();
 
   const config = loadCoreConfig();
@@ -45,4 +45,6 @@ await runCli(async () => {
       `${manifest.embedding.provider}/${manifest.embedding.model} (${manifest.embedding.dimensions} dims), ${ms} ms.\n`,
   );
   for (const s of manifest.skipped) process.stdout.write(`  skipped ${s.source}: ${s.reason}\n`);
-});
+}
+
+runCli(import.meta.url, main);

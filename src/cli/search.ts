@@ -38,7 +38,7 @@ function printTable(out: SearchOutput): void {
 }
 
 /** `npm run search -- [--json] [-k N] [--source S] "query"` or `--batch FILE`. */
-await runCli(async () => {
+export async function main(args: string[]): Promise<void> {
   const program = strictCommand(new Command('search'))
     .description('Find the passages of the briefing that match a query')
     .argument('[query...]', 'the query')
@@ -46,7 +46,7 @@ await runCli(async () => {
     .option('--json', 'print JSON')
     .option('--batch <file>', 'one query per line; one JSON object per line')
     .option('--source <file>', 'only passages from this source file (seeds/<file>)');
-  program.parse(process.argv);
+  program.parse(args, { from: 'user' });
   const options = program.opts<{ k: number; json?: boolean; batch?: string; source?: string }>();
   const queryArgs = program.args.join(' ');
 
@@ -71,4 +71,6 @@ await runCli(async () => {
     if (options.json || options.batch) process.stdout.write(`${JSON.stringify(out)}\n`);
     else printTable(out);
   }
-});
+}
+
+runCli(import.meta.url, main);

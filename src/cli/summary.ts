@@ -52,7 +52,7 @@ export function formatSummaryText(result: SummaryResult, documents: IndexedDocum
 }
 
 /** `npm run summary -- [--json] [--style brief|bullets|detailed] [--topic T] [--source S] [--lang id|en]` */
-await runCli(async () => {
+export async function main(args: string[]): Promise<void> {
   const program = strictCommand(new Command('summary'))
     .description('Summarise the briefing (or one document, or a topic) with exact citations')
     .option('--json', 'print one JSON object')
@@ -61,7 +61,7 @@ await runCli(async () => {
     .option('--source <file>', 'only this source file (seeds/<file>)')
     .option('--lang <lang>', 'language asked for: id or en')
     .allowExcessArguments(false);
-  program.parse(process.argv);
+  program.parse(args, { from: 'user' });
   const options = program.opts<SummaryOptions>();
   const request = toRequest(options);
 
@@ -85,4 +85,6 @@ await runCli(async () => {
   } else {
     process.stdout.write(formatSummaryText(result, service.kb.documents));
   }
-});
+}
+
+runCli(import.meta.url, main);
