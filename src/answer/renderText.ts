@@ -7,16 +7,28 @@ import { phrase } from './phrases.js';
  */
 export type DateOf = (source: string) => string | undefined;
 
+/** Control characters (ESC sequences, bell, C1) and bidi overrides: a seed or a model could use them to recolour, hide or reorder what the terminal shows. */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The terminal's escaping, for text from the seeds or a model: every control character becomes a visible "�",
+ * line breaks and tabs stay. (Discord's counterpart is escapeDiscordMarkdown in src/discord/renderText.ts.)
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, '\ufffd');
+}
+
 export function renderSources(citations: Citation[], dateOf: DateOf): string[] {
   return citations.map((c) => {
     const date = dateOf(c.source);
-    return `[${c.n}] ${c.source}${date ? ` (${date})` : ''}: "${c.quote}"`;
+    return terminalSafe(`[${c.n}] ${c.source}${date ? ` (${date})` : ''}: "${c.quote}"`);
   });
 }
 
 export function renderAnswerText(result: AnswerResult, dateOf: DateOf = () => undefined): string {
   // The short answer points at the first citation: the sentence it was found in.
-  const lines = result.shortAnswer ? [`${phrase('shortAnswer', result.language)} ${result.shortAnswer} [1]`, '', result.answer] : [result.answer];
+  const answer = terminalSafe(result.answer);
+  const lines = result.shortAnswer ? [`${phrase('shortAnswer', result.language)} ${terminalSafe(result.shortAnswer)} [1]`, '', answer] : [answer];
   if (result.notice) lines.push(`(${result.notice})`);
   if (result.abstained) {
     if (result.closest?.length) lines.push('', phrase('closestHeading', result.language), ...renderSources(result.closest, dateOf));

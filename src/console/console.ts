@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { createAnswerEngine, type AnswerEngine } from '../answer/engine.js';
-import { renderAnswerText, renderSources } from '../answer/renderText.js';
+import { renderAnswerText, renderSources, terminalSafe } from '../answer/renderText.js';
 import type { Turn } from '../answer/types.js';
 import { cleanQuery } from '../cli/common.js';
 import { UserInputError, oneLine } from '../errors.js';
@@ -85,14 +85,14 @@ async function handle(command: ConsoleCommand, ctx: Context): Promise<void> {
       const hits = await ctx.service.kb.search(query, { k: SEARCH_K });
       if (hits.length === 0) return ctx.write('No passages match.');
       return ctx.write(
-        hits.map((h) => `${h.rank}. ${h.score.toFixed(3)} ${h.chunk.source} [${h.chunk.start}, ${h.chunk.end})\n   ${snippet(h.chunk.text)}`).join('\n'),
+        hits.map((h) => `${h.rank}. ${h.score.toFixed(3)} ${h.chunk.source} [${h.chunk.start}, ${h.chunk.end})\n   ${terminalSafe(snippet(h.chunk.text))}`).join('\n'),
       );
     }
     case 'summary': {
       // Loaded on use: summaries are written by their own module (issue 4).
       const { createSummarizer } = await import('../summary/summarizer.js');
       const result = await createSummarizer(ctx.service, ctx.env).summarize({ style: command.style, ...(command.topic ? { topic: command.topic } : {}) });
-      const lines = [result.summary];
+      const lines = [terminalSafe(result.summary)];
       if (result.notice && result.notice !== result.summary) lines.push(`(${result.notice})`);
       if (result.citations.length) lines.push('', 'Sources:', ...renderSources(result.citations, ctx.dateOf));
       return ctx.write(lines.join('\n'));
@@ -109,6 +109,6 @@ function listSources(service: BriefingService): string {
   const docs = service.kb.documents;
   if (docs.length === 0) return 'The briefing is empty: add .txt or .md files to seeds/ and restart.';
   return docs
-    .map((d, i) => `${i + 1}. ${d.source}${d.date ? ` (${d.date})` : ''}: ${d.title}, ${d.sentences.length} sentences, ${service.kb.chunksBySource.get(d.source)?.length ?? 0} chunks`)
+    .map((d, i) => `${i + 1}. ${d.source}${d.date ? ` (${d.date})` : ''}: ${terminalSafe(d.title)}, ${d.sentences.length} sentences, ${service.kb.chunksBySource.get(d.source)?.length ?? 0} chunks`)
     .join('\n');
 }
