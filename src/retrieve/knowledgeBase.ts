@@ -41,6 +41,8 @@ const EMBED_BATCH = 256;
  */
 export const DEFAULT_HNSW_M = 32;
 const HNSW_EF_CONSTRUCTION = 200;
+/** Chunk vectors kept as Float32Arrays for exact re-scoring (16k × 1024 dims ≈ 64 MB at most). */
+const VECTOR_CACHE_MAX = 16_384;
 
 /**
  * The searchable briefing in memory: chunks, their HNSW vectors and a BM25 index, and the one hybrid
@@ -49,6 +51,7 @@ const HNSW_EF_CONSTRUCTION = 200;
 export class KnowledgeBase {
   readonly chunksBySource = new Map<string, Chunk[]>();
   private readonly lexical: LexicalIndex;
+  private readonly vectorCache = new Map<number, Float32Array>();
   /**
    * Chunk index → its HNSW label. Chunks whose vectors are identical (one sentence repeated, an endless word cut
    * into equal pieces) share one point, labelled with the first such chunk: hnswlib's insertion turns quadratic
@@ -174,6 +177,21 @@ export class KnowledgeBase {
     return this.vectors.index.getPoint(this.pointOf[index]);
   }
 
+  /**
+   * The same as a Float32Array, cached: reading a point out of hnswlib costs ~80 µs (a JS array of every
+   * dimension), and the same lexical-only candidates come back query after query. Bounded, so a 100k-chunk
+   * store does not end up copied into the heap.
+   */
+  private cachedVector(index: number): Float32Array {
+    let v = this.vectorCache.get(index);
+    if (!v) {
+      if (this.vectorCache.size >= VECTOR_CACHE_MAX) this.vectorCache.clear();
+      v = Float32Array.from(this.vectorOf(index));
+      this.vectorCache.set(index, v);
+    }
+    return v;
+  }
+
   /** Dense neighbours as (chunk index, cosine similarity); chunks sharing a vector come together, in chunk order. */
   async denseSearch(query: string | number[], k: number, source?: string): Promise<{ index: number; similarity: number }[]> {
     if (this.chunks.length === 0) return [];
@@ -196,7 +214,7 @@ export class KnowledgeBase {
 
   /** Exact cosine similarity of a stored chunk to a query vector. */
   private similarity(vector: number[], index: number): number {
-    const point = this.vectorOf(index);
+    const point = this.cachedVector(index);
     let dot = 0;
     let norm = 0;
     for (let i = 0; i < point.length; i++) {
