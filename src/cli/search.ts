@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { terminalSafe } from '../answer/renderText.js';
 import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
@@ -32,7 +33,8 @@ function printTable(out: SearchOutput): void {
     return;
   }
   for (const r of out.results) {
-    const snippet = r.text.length > 160 ? `${r.text.slice(0, 157)}…` : r.text;
+    // Seed text is shown, never obeyed: control characters become a visible replacement.
+    const snippet = terminalSafe(r.text.length > 160 ? `${r.text.slice(0, 157)}…` : r.text);
     process.stdout.write(`${String(r.rank).padStart(3)}  ${r.score.toFixed(3)}  ${r.source} [${r.start}, ${r.end})\n     ${snippet}\n`);
   }
 }
