@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createHash, createHmac } from 'node:crypto';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
-import { PermissionsBitField, PermissionFlagsBits } from 'discord.js';
+import { DiscordAPIError, HTTPError, PermissionsBitField, PermissionFlagsBits } from 'discord.js';
 import { RateLimiter } from '../src/discord/rateLimiter.js';
 import { loadDiscordConfig, applicationIdFromToken } from '../src/discord/config.js';
 import { InFlight } from '../src/discord/inFlight.js';
@@ -212,6 +212,40 @@ describe('logger', () => {
     expect(out).toContain('boom');
     expect(out).not.toContain(TOKEN);
     expect(out).toContain('[REDACTED]');
+  });
+});
+
+describe('logged errors of failed Discord calls', () => {
+  const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OnNlY3JldA.zzzz';
+  const url = `https://discord.com/api/v10/webhooks/123456789012345678/${interactionToken}/messages/@original`;
+  const body = { files: undefined, body: { content: 'Di mana Kang dan Pompeo bertemu? San Francisco.' } };
+  const apiError = () => new DiscordAPIError({ code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } }, 50035, 400, 'PATCH', url, body);
+
+  async function logged(logContent: boolean, error: Error): Promise<{ raw: string; err: Record<string, unknown> }> {
+    const sink = new PassThrough();
+    let raw = '';
+    sink.on('data', (d: Buffer) => (raw += d.toString()));
+    createLogger({ secrets: [TOKEN], destination: sink, logContent }).error({ err: error }, 'handling failed');
+    await new Promise((r) => setImmediate(r));
+    return { raw, err: (JSON.parse(raw) as { err: Record<string, unknown> }).err };
+  }
+
+  it('without LOG_CONTENT: no interaction token, no request body, only the code and message of the raw error', async () => {
+    for (const error of [apiError(), new HTTPError(503, 'Service Unavailable', 'PATCH', url, body)]) {
+      const { raw, err } = await logged(false, error);
+      expect(raw).not.toContain(interactionToken);
+      expect(raw).not.toContain('Pompeo');
+      expect(err.url).toBe('https://discord.com/api/v10/webhooks/123456789012345678/[REDACTED]/messages/@original');
+      expect(err.requestBody).toBe('[REDACTED]');
+      expect(err.method).toBe('PATCH');
+      if (error instanceof DiscordAPIError) expect(err.rawError).toEqual({ code: 50035, message: 'Invalid Form Body' });
+    }
+  });
+
+  it('with LOG_CONTENT the request body is kept, the token still is not', async () => {
+    const { raw, err } = await logged(true, apiError());
+    expect(raw).not.toContain(interactionToken);
+    expect(JSON.stringify(err.requestBody)).toContain('Pompeo');
   });
 });
 
