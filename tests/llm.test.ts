@@ -83,10 +83,10 @@ describe.each([
     expect(chatPaths()).toHaveLength(1);
   });
 
-  it('HTTP 500 is retried once, then the extractive answer is shown', async () => {
-    server.script({ status: 500 }, { status: 500 });
+  it('HTTP 500 is retried with backoff up to three calls, then the extractive answer is shown', async () => {
+    server.script({ status: 500 }, { status: 500 }, { status: 500 });
     const r = await engine().ask(QUESTION);
-    expect(chatPaths()).toHaveLength(2);
+    expect(chatPaths()).toHaveLength(3);
     expect(r.mode).toBe('extractive');
     expect(r.notice).toMatch(/gagal \(server error\)/); // Indonesian question → Indonesian notice
   });

@@ -106,7 +106,7 @@ describe('LLM summaries against a stand-in OpenAI server', () => {
   it('falls back to the extractive summary with a notice when the model fails, and does not cache that', async () => {
     const env = llmEnv({ SUMMARY_CACHE_DIR: path.join(project.root, 'cache-fallback') });
     const failures = [
-      () => fake.script({ status: 500 }, { status: 500 }), // the one retry fails too
+      () => fake.script({ status: 500 }, { status: 500 }, { status: 500 }), // every retry fails too
       () => fake.script({ content: 'Ringkasan tanpa rujukan sama sekali.' }),
       () => fake.script({ malformed: true }),
     ];

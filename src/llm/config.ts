@@ -9,7 +9,7 @@ export interface LlmConfig {
   model: string;
   apiKey?: string;
   baseUrl?: string;
-  /** Per call, including the one retry's own call. */
+  /** Per model call: every attempt and every wait between them together. */
   timeoutMs: number;
   /** Most characters of numbered passages put into one prompt. */
   contextChars: number;

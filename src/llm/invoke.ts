@@ -1,14 +1,18 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
 import { oneLine } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, type RetryPolicy } from './retry.js';
 
 /** Why a model call failed, in words fit for a one-line notice (never a key, never a stack). */
 export type LlmFailureKind = 'timeout' | 'rate-limited' | 'server error' | 'bad response' | 'error';
 
 export class LlmCallError extends Error {
   override name = 'LlmCallError';
-  constructor(readonly kind: LlmFailureKind, detail: string) {
+  /** The server's Retry-After, in ms, when it sent one. */
+  readonly retryAfterMs?: number;
+  constructor(readonly kind: LlmFailureKind, detail: string, retryAfterMs?: number) {
     super(`${kind}: ${detail}`);
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -24,8 +28,9 @@ function classify(error: unknown): LlmCallError {
   const name = (error as { name?: string })?.name ?? '';
   // Keys can appear in provider messages ("Incorrect API key provided: sk-…"): keep only a short, scrubbed detail.
   const detail = oneLine(error).replace(/\b(sk|key)-[\w-]{6,}/gi, '[redacted]').slice(0, 160);
-  if (status === 429) return new LlmCallError('rate-limited', 'HTTP 429');
-  if (status !== undefined && status >= 500) return new LlmCallError('server error', `HTTP ${status}`);
+  const wait = retryAfterMs((error as { headers?: unknown })?.headers);
+  if (status === 429) return new LlmCallError('rate-limited', 'HTTP 429', wait);
+  if (status !== undefined && status >= 500) return new LlmCallError('server error', `HTTP ${status}`, wait);
   if (name === 'TimeoutError' || name === 'AbortError') return new LlmCallError('timeout', detail);
   if (error instanceof SyntaxError || /json|unexpected token|parse/i.test(detail)) return new LlmCallError('bad response', detail);
   return new LlmCallError('error', status ? `HTTP ${status}` : detail);
@@ -53,13 +58,25 @@ async function invokeOnce(model: BaseChatModel, messages: BaseMessage[], timeout
   }
 }
 
-/** Calls the model with a timeout per attempt and exactly one retry on 429/5xx. Throws LlmCallError. */
-export async function invokeChat(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
-  try {
-    return await invokeOnce(model, messages, timeoutMs);
-  } catch (error) {
-    const failure = classify(error);
-    if (!retryable(failure)) throw failure;
-    return await invokeOnce(model, messages, timeoutMs);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls the model, retrying 429 and 5xx with exponential backoff and jitter (or after the server's
+ * Retry-After), all within `timeoutMs`: each attempt gets what is left of it, and a wait that would end past
+ * it is not started. Throws LlmCallError.
+ */
+export async function invokeChat(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await invokeOnce(model, messages, Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      const failure = classify(error);
+      if (!retryable(failure) || attempt >= policy.maxAttempts) throw failure;
+      const wait = retryDelayMs(attempt, policy, failure.retryAfterMs);
+      // A retry needs time for the wait and then a call; without it, fail now rather than at the deadline.
+      if (Date.now() + wait >= deadline) throw failure;
+      await sleep(wait);
+    }
   }
 }

@@ -144,7 +144,7 @@ class LazyLlmWriter implements LlmSummaryWriter {
   async summarize(...args: Parameters<LlmSummaryWriter['summarize']>): ReturnType<LlmSummaryWriter['summarize']> {
     this.writer ??= (async () => {
       const [{ createChatModel }, { LangChainSummaryWriter }] = await Promise.all([import('../llm/chatModel.js'), import('./llmSummary.js')]);
-      return new LangChainSummaryWriter(createChatModel(this.llm)!, this.llm, this.config);
+      return new LangChainSummaryWriter((await createChatModel(this.llm))!, this.llm, this.config);
     })();
     return (await this.writer).summarize(...args);
   }

@@ -12,12 +12,14 @@ export interface RecordedRequest {
   path: string;
   body: Record<string, unknown>;
   authorization?: string;
+  /** When the request arrived (Date.now()). */
+  time: number;
 }
 
 /** One scripted chat reply. `content` may depend on the request (e.g. to cite the right passage number). */
 export type ChatReply =
   | { content: string | ((request: RecordedRequest) => string); delayMs?: number }
-  | { status: number; delayMs?: number }
+  | { status: number; delayMs?: number; headers?: Record<string, string> }
   | { malformed: true }
   | { delayMs: number; content?: undefined };
 
@@ -78,7 +80,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     if (res.destroyed || res.writableEnded) return; // the client gave up (timeout)
     if (!reply || 'status' in reply) {
       const status = reply && 'status' in reply ? reply.status : 500;
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...(reply && 'status' in reply ? reply.headers : {}) });
       res.end(JSON.stringify(flavour === 'openai' ? { error: { message: `fake status ${status}`, type: 'server_error' } } : { error: `fake status ${status}` }));
       return;
     }
@@ -106,7 +108,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
         // recorded as empty; the route decides
       }
       const path = (req.url ?? '').split('?')[0];
-      const request: RecordedRequest = { method: req.method ?? 'GET', path, body, authorization: req.headers.authorization };
+      const request: RecordedRequest = { method: req.method ?? 'GET', path, body, authorization: req.headers.authorization, time: Date.now() };
       requests.push(request);
       const handler = routes.get(`${request.method} ${path}`);
       if (!handler) {
