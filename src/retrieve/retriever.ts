@@ -33,7 +33,7 @@ export interface BriefingRetrieverInput extends BaseRetrieverInput {
  * `KnowledgeBase.search` the bot and the CLI use, one Document per passage with its citation offsets.
  */
 export class BriefingRetriever extends BaseRetriever<PassageMetadata> {
-  static lc_name(): string {
+  static override lc_name(): string {
     return 'BriefingRetriever';
   }
 
@@ -49,7 +49,7 @@ export class BriefingRetriever extends BaseRetriever<PassageMetadata> {
     this.source = fields.source;
   }
 
-  async _getRelevantDocuments(query: string): Promise<Document<PassageMetadata>[]> {
+  override async _getRelevantDocuments(query: string): Promise<Document<PassageMetadata>[]> {
     const hits = await this.knowledgeBase().search(query, { k: this.k, source: this.source });
     return hits.map(
       ({ chunk, rank, score, lexical, dense }) =>
