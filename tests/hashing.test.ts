@@ -33,6 +33,20 @@ describe('HashingEmbeddings', () => {
     expect(cosine(q, await fitted.embedQuery(corpus[0]))).toBeGreaterThan(cosine(q, await fitted.embedQuery(corpus[1])));
   });
 
+  it('fits the same IDF while yielding to the event loop between batches', async () => {
+    const corpus = Array.from({ length: 50 }, (_, i) => `dokumen nomor ${i} tentang kapal dan pesawat`);
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      if (ticks < 1000) timer = setImmediate(tick);
+    };
+    let timer = setImmediate(tick);
+    const yielding = await e.fitYielding(corpus, 10);
+    clearImmediate(timer);
+    expect(yielding.idf).toEqual(e.fit(corpus).idf);
+    expect(ticks).toBeGreaterThanOrEqual(5);
+  });
+
   it('embeds empty text to a zero vector without failing', async () => {
     const v = await e.embedQuery('');
     expect(v.every((x) => x === 0)).toBe(true);

@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatPathologicalRows, runPathologicalBench } from '../src/bench/pathological.js';
+import { segmentDocument } from '../src/chunk/chunker.js';
+import { HashingEmbeddings } from '../src/embed/hashingEmbeddings.js';
+import { KnowledgeBase } from '../src/retrieve/knowledgeBase.js';
 import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
 import { MAX_SENTENCE_CHARS, splitSentences } from '../src/text/sentences.js';
 import { tempProject } from './helpers/tempProject.js';
@@ -77,6 +81,25 @@ describe('pathological seed text', () => {
       const hits = await kb.search('Selat Hormuz', { k: 3, source });
       expect(hits.map((h) => h.chunk.source)).toEqual([source, source, source]);
     }
+  });
+
+  it('lets other work run while a large briefing is built', async () => {
+    const content = Array.from({ length: 8000 }, (_, i) => `Kalimat nomor ${i} tentang Selat Hormuz.`).join(' ');
+    const documents = [segmentDocument({ source: 'seeds/panjang.txt', title: 'panjang', content })];
+    await HNSWLib.imports(); // loading the native module reads files, which would yield on its own
+    let ticks = 0;
+    let running = true;
+    const tick = () => {
+      ticks++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // Only computation here (no file I/O, which would yield anyway): the build itself must give way.
+    const kb = await KnowledgeBase.build(documents, new HashingEmbeddings({ dimensions: 256 }), { targetChars: 600, overlapSentences: 1 }, { lexicalWeight: 0.99, hnswEf: 50 });
+    running = false;
+    expect(kb.size).toBeGreaterThan(512);
+    // At least one turn of the event loop per batch of 256 chunks fitted and per batch embedded.
+    expect(ticks).toBeGreaterThanOrEqual(2 * Math.floor(kb.size / 256));
   });
 
   it('cuts text without spaces or with a dot after every letter into pieces that cover it exactly', () => {

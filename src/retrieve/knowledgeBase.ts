@@ -94,7 +94,7 @@ export class KnowledgeBase {
     onProgress?: ProgressFn,
   ): Promise<KnowledgeBase> {
     const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
-    const fitted = embeddings instanceof HashingEmbeddings ? embeddings.fit(chunks.map((c) => c.text)) : embeddings;
+    const fitted = embeddings instanceof HashingEmbeddings ? await embeddings.fitYielding(chunks.map((c) => c.text)) : embeddings;
     const { vectors, pointOf } = await KnowledgeBase.embedInto(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
     return new KnowledgeBase(documents, chunks, vectors, fitted, options, pointOf);
   }
