@@ -1,4 +1,6 @@
 import { Readable, Writable } from 'node:stream';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../src/console/console.js';
 import { parseLine } from '../src/console/parseLine.js';
@@ -75,6 +77,28 @@ describe('npm start without DISCORD_TOKEN: the local console', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^- .*\[1\]/m);
     expect(r.stdout).toMatch(/Sources:\n\[1\] seeds\//);
+  });
+});
+
+describe('seed text with terminal control sequences', () => {
+  let hostile: Awaited<ReturnType<typeof tempProject>>;
+  beforeAll(async () => {
+    hostile = await tempProject(false);
+    // Clear the screen, recolour, ring the bell, and reverse the line with a bidi override.
+    await fs.writeFile(
+      path.join(hostile.seeds, 'kontrol.txt'),
+      'Catatan rapat\n\nPelabuhan Merak dibuka kembali pada hari Senin \u001b[2J\u001b[31mpukul tujuh pagi\u0007 menurut \u202edinas perhubungan\u202c setempat.\n',
+    );
+  });
+  afterAll(() => hostile?.cleanup());
+
+  it('answers, sources, search and summaries show control characters as "\ufffd", never raw', async () => {
+    const r = await runCli('src/main.ts', [], {}, 'Kapan Pelabuhan Merak dibuka kembali?\n/search Pelabuhan Merak\n/summary\n/sources\n', hostile.root);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Pelabuhan Merak/);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    // One question, one search hit, one summary, each showing the three controls (and the answer's source line too).
+    expect(r.stdout.match(/\ufffd\[2J\ufffd\[31mpukul tujuh pagi\ufffd/g)!.length).toBeGreaterThanOrEqual(3);
   });
 });
 
