@@ -9,5 +9,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Native hnswlib and the discord.js client are happier in forked processes than in worker threads.
     pool: 'forks',
+    // Test files share their fork's module cache (LangChain, discord.js and hnswlib load once per fork, not once
+    // per file: about a third of the suite's time) and both cores run files. Tests keep no global state between
+    // files; runCliInProcess restores the environment, the working directory and the streams it borrows.
+    isolate: false,
+    maxWorkers: 2,
   },
 });

@@ -1,9 +1,10 @@
 import path from 'node:path';
+import { loadSettings } from './configSchema.js';
 import { ConfigError } from './errors.js';
 
 /**
- * Every setting the project reads from the environment, parsed and validated in one place.
- * README.md and .env.example list the same variables; keep the three in step.
+ * The core settings (seeds, store, embeddings, retrieval), typed for the code that uses them. Every variable is
+ * declared and validated once, in src/configSchema.ts; the read* helpers below parse single values.
  */
 export type EmbeddingsProvider = 'hashing' | 'openai' | 'ollama';
 export type LlmProvider = 'none' | 'openai' | 'anthropic' | 'ollama';
@@ -88,24 +89,25 @@ const DEFAULT_MODELS: Record<EmbeddingsProvider, string> = {
 };
 
 export function loadCoreConfig(env: Env = process.env, rootDir = process.cwd()): CoreConfig {
-  const provider = readEnum<EmbeddingsProvider>(env, 'EMBEDDINGS_PROVIDER', 'hashing', ['hashing', 'openai', 'ollama']);
+  const s = loadSettings(env);
+  const provider = s.EMBEDDINGS_PROVIDER;
   return {
     rootDir,
-    seedsDir: path.resolve(rootDir, readString(env, 'SEEDS_DIR', 'seeds')),
-    vectorstoreDir: path.resolve(rootDir, readString(env, 'VECTORSTORE_DIR', 'vectorstore')),
-    seedMaxBytes: readInt(env, 'SEED_MAX_BYTES', 5_000_000, 1, 1_000_000_000),
-    chunkTargetChars: readInt(env, 'CHUNK_SIZE', 600, 100, 8000),
-    chunkOverlapSentences: readInt(env, 'CHUNK_OVERLAP', 1, 0, 5),
+    seedsDir: path.resolve(rootDir, s.SEEDS_DIR),
+    vectorstoreDir: path.resolve(rootDir, s.VECTORSTORE_DIR),
+    seedMaxBytes: s.SEED_MAX_BYTES,
+    chunkTargetChars: s.CHUNK_SIZE,
+    chunkOverlapSentences: s.CHUNK_OVERLAP,
     embeddings: {
       provider,
-      model: readString(env, 'EMBEDDINGS_MODEL', DEFAULT_MODELS[provider]),
-      dimensions: readInt(env, 'EMBEDDINGS_DIMENSIONS', 1024, 64, 8192),
-      openaiApiKey: readOptional(env, 'OPENAI_API_KEY'),
-      openaiBaseUrl: readOptional(env, 'OPENAI_BASE_URL'),
-      ollamaBaseUrl: readString(env, 'OLLAMA_BASE_URL', 'http://127.0.0.1:11434'),
+      model: s.EMBEDDINGS_MODEL ?? DEFAULT_MODELS[provider],
+      dimensions: s.EMBEDDINGS_DIMENSIONS,
+      openaiApiKey: s.OPENAI_API_KEY,
+      openaiBaseUrl: s.OPENAI_BASE_URL,
+      ollamaBaseUrl: s.OLLAMA_BASE_URL,
     },
-    hnswEf: readInt(env, 'HNSW_EF', 200, 10, 5000),
-    hnswM: readInt(env, 'HNSW_M', 32, 4, 128),
-    lexicalWeight: readFloat(env, 'HYBRID_LEXICAL_WEIGHT', 0.99, 0, 1),
+    hnswEf: s.HNSW_EF,
+    hnswM: s.HNSW_M,
+    lexicalWeight: s.HYBRID_LEXICAL_WEIGHT,
   };
 }

@@ -8,7 +8,7 @@ import { compiledEntry } from './helpers/runCli.js';
 
 /**
  * The bot as `npm start` runs it: a separate process with DISCORD_TOKEN + DISCORD_API_URL pointing at the stand-in.
- * Bad configuration ends with one line and exit code 1; SIGTERM ends with exit code 0, feedback flushed.
+ * Bad configuration ends with one line per problem and exit code 2; SIGTERM ends with exit code 0, feedback flushed.
  */
 
 // npm start: the compiled src/main.ts, which starts the bot when DISCORD_TOKEN is set.
@@ -57,9 +57,9 @@ afterAll(async () => {
 });
 
 describe('bot process', () => {
-  it('a malformed token ends with one line naming the problem, without echoing it, and exit code 1', async () => {
+  it('a malformed token ends with one line naming the problem, without echoing it, and exit code 2 (configuration)', async () => {
     const run = runBot({ ...baseEnv, DISCORD_TOKEN: 'not-a-token-secretvalue' });
-    expect((await run.exited).code).toBe(1);
+    expect((await run.exited).code).toBe(2);
     expect(run.stderr().trim().split('\n')).toHaveLength(1);
     expect(run.stderr()).toMatch(/^error: DISCORD_TOKEN/);
     expect(run.stderr()).not.toContain('secretvalue');

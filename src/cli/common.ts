@@ -2,6 +2,7 @@ import { promises as fs, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { CommanderError, type Command } from 'commander';
+import { ConfigProblems, loadSettings } from '../configSchema.js';
 import { UserInputError, oneLine } from '../errors.js';
 
 /** Longest question or query we accept, in characters. */
@@ -84,15 +85,21 @@ export function strictCommand(program: Command): Command {
 export type CliMain = (args: string[]) => Promise<void>;
 
 /**
- * Runs a command and returns its exit code: bad input or configuration → one line on stderr and 2; any other
- * failure → one line and 1. Never a stack trace. Tests call this in-process; `runCli` for the real process.
+ * Runs a command and returns its exit code: bad input → one line on stderr and 2, bad configuration → one line
+ * per problem and 2; any other failure → one line and 1. Never a stack trace. Tests call this in-process; `runCli` for the real process.
  */
 export async function runCliMain(main: CliMain, args: string[]): Promise<number> {
   try {
     loadEnvFile();
+    // The whole configuration is checked before any work: a bad variable fails at once, not after a build.
+    loadSettings(process.env);
     await main(args);
     return 0;
   } catch (error) {
+    if (error instanceof ConfigProblems) {
+      for (const problem of error.problems) process.stderr.write(`error: ${oneLine(problem)}\n`);
+      return 2;
+    }
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
       process.stderr.write(`error: ${oneLine(error.message.replace(/^error:\s*/i, ''))}\n`);

@@ -1,11 +1,12 @@
 import cliProgress from 'cli-progress';
+import { loadSettings } from '../configSchema.js';
 
 /**
  * A progress bar on stderr that appears only when the work takes more than a moment and stderr is a terminal
  * (or BRIEFING_PROGRESS=1), so piped JSON output and tests stay clean.
  */
 export function createProgress(label: string, delayMs = 500): { update: (done: number, total: number) => void; stop: () => void } {
-  const enabled = process.stderr.isTTY || process.env.BRIEFING_PROGRESS === '1';
+  const enabled = process.stderr.isTTY || loadSettings().BRIEFING_PROGRESS;
   const started = Date.now();
   let bar: cliProgress.SingleBar | undefined;
   return {

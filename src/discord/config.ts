@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { readBool, readInt, readList, readOptional, readString } from '../config.js';
+import { loadSettings } from '../configSchema.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,40 +30,16 @@ export interface DiscordConfig {
 
 export const DEFAULT_API_URL = 'https://discord.com/api';
 const SNOWFLAKE = /^\d{15,22}$/;
-/** Three base64url segments: the shape of every bot token. Checked so a pasted client secret fails clearly. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}$/;
 
-function readSnowflakes(env: Env, name: string): string[] {
-  const ids = readList(env, name);
-  const bad = ids.find((id) => !SNOWFLAKE.test(id));
-  if (bad) throw new ConfigError(`${name} must be a comma-separated list of Discord ids, got "${bad.slice(0, 40)}"`);
-  return ids;
-}
-
-function readSnowflake(env: Env, name: string): string | undefined {
-  const value = readOptional(env, name);
-  if (value !== undefined && !SNOWFLAKE.test(value)) throw new ConfigError(`${name} must be a Discord id (digits), got "${value.slice(0, 40)}"`);
-  return value;
-}
-
-/** The token, checked for shape only; never echoed back in the error. */
+/** The token (required for the bot; its shape is checked by the schema); never echoed back in an error. */
 export function readToken(env: Env): string {
-  const token = readOptional(env, 'DISCORD_TOKEN')?.replace(/^Bot\s+/i, '');
+  const token = loadSettings(env).DISCORD_TOKEN;
   if (!token) throw new ConfigError('DISCORD_TOKEN is not set (the bot token from the Discord developer portal, Bot tab)');
-  if (!TOKEN_SHAPE.test(token)) throw new ConfigError('DISCORD_TOKEN does not look like a bot token (three dot-separated parts); check you copied the Bot token, not the client secret');
   return token;
 }
 
 export function readApiUrl(env: Env): string {
-  const raw = readString(env, 'DISCORD_API_URL', DEFAULT_API_URL).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`DISCORD_API_URL must be a URL like ${DEFAULT_API_URL}, got "${raw.slice(0, 60)}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('DISCORD_API_URL must start with http:// or https://');
-  return raw;
+  return loadSettings(env).DISCORD_API_URL;
 }
 
 /** The application id hidden in the first segment of a bot token (base64 of the bot's user id). */
@@ -74,23 +50,24 @@ export function applicationIdFromToken(token: string): string | undefined {
 }
 
 export function loadDiscordConfig(env: Env = process.env, rootDir = process.cwd()): DiscordConfig {
+  const s = loadSettings(env);
   return {
     token: readToken(env),
-    apiUrl: readApiUrl(env),
-    clientId: readSnowflake(env, 'DISCORD_CLIENT_ID'),
-    guildId: readSnowflake(env, 'DISCORD_GUILD_ID'),
-    allowDms: readBool(env, 'ALLOW_DMS', true),
-    answerInThread: readBool(env, 'ANSWER_IN_THREAD', false),
-    allowedGuildIds: readSnowflakes(env, 'ALLOWED_GUILD_IDS'),
-    allowedChannelIds: readSnowflakes(env, 'ALLOWED_CHANNEL_IDS'),
-    rateLimitUserPerMin: readInt(env, 'RATE_LIMIT_USER_PER_MIN', 6, 0, 10_000),
-    rateLimitGuildPerMin: readInt(env, 'RATE_LIMIT_GUILD_PER_MIN', 60, 0, 100_000),
-    maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, 1000),
-    threadHistoryTurns: readInt(env, 'THREAD_HISTORY_TURNS', 4, 0, 20),
-    feedbackFile: path.resolve(rootDir, readString(env, 'FEEDBACK_FILE', 'data/feedback.jsonl')),
-    answerLogFile: path.resolve(rootDir, readString(env, 'ANSWER_LOG_FILE', 'data/answers.jsonl')),
-    logContent: readBool(env, 'LOG_CONTENT', false),
-    logLevel: readString(env, 'LOG_LEVEL', 'info'),
-    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 4000, 0, 60_000),
+    apiUrl: s.DISCORD_API_URL,
+    clientId: s.DISCORD_CLIENT_ID,
+    guildId: s.DISCORD_GUILD_ID,
+    allowDms: s.ALLOW_DMS,
+    answerInThread: s.ANSWER_IN_THREAD,
+    allowedGuildIds: s.ALLOWED_GUILD_IDS,
+    allowedChannelIds: s.ALLOWED_CHANNEL_IDS,
+    rateLimitUserPerMin: s.RATE_LIMIT_USER_PER_MIN,
+    rateLimitGuildPerMin: s.RATE_LIMIT_GUILD_PER_MIN,
+    maxQuestionChars: s.MAX_QUESTION_CHARS,
+    threadHistoryTurns: s.THREAD_HISTORY_TURNS,
+    feedbackFile: path.resolve(rootDir, s.FEEDBACK_FILE),
+    answerLogFile: path.resolve(rootDir, s.ANSWER_LOG_FILE),
+    logContent: s.LOG_CONTENT,
+    logLevel: s.LOG_LEVEL,
+    shutdownGraceMs: s.SHUTDOWN_GRACE_MS,
   };
 }

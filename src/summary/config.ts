@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CoreConfig } from '../config.js';
-import { readInt, readOptional } from '../config.js';
+import { loadSettings } from '../configSchema.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,13 +20,13 @@ export interface SummaryConfig {
 }
 
 export function loadSummaryConfig(env: Env, core: CoreConfig): SummaryConfig {
-  const dir = readOptional(env, 'SUMMARY_CACHE_DIR');
+  const s = loadSettings(env);
   return {
-    cacheDir: dir ? path.resolve(core.rootDir, dir) : path.join(core.vectorstoreDir, 'summary-cache'),
-    cacheMaxEntries: readInt(env, 'SUMMARY_CACHE_MAX_ENTRIES', 200, 0, 100_000),
-    topicPassages: readInt(env, 'SUMMARY_TOPIC_PASSAGES', 8, 1, 100),
-    maxSentencesPerDocument: readInt(env, 'SUMMARY_MAX_SENTENCES_PER_DOC', 60, 3, 1000),
-    llmChunkChars: readInt(env, 'SUMMARY_LLM_CHUNK_CHARS', 6000, 500, 200_000),
-    llmMaxMapCalls: readInt(env, 'SUMMARY_LLM_MAX_MAP_CALLS', 12, 1, 200),
+    cacheDir: s.SUMMARY_CACHE_DIR ? path.resolve(core.rootDir, s.SUMMARY_CACHE_DIR) : path.join(core.vectorstoreDir, 'summary-cache'),
+    cacheMaxEntries: s.SUMMARY_CACHE_MAX_ENTRIES,
+    topicPassages: s.SUMMARY_TOPIC_PASSAGES,
+    maxSentencesPerDocument: s.SUMMARY_MAX_SENTENCES_PER_DOC,
+    llmChunkChars: s.SUMMARY_LLM_CHUNK_CHARS,
+    llmMaxMapCalls: s.SUMMARY_LLM_MAX_MAP_CALLS,
   };
 }
