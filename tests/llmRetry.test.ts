@@ -27,16 +27,16 @@ describe('retry delays', () => {
 describe('Retry-After', () => {
   const now = Date.parse('2020-01-14T12:00:00Z');
   it.each([
-    [{ 'retry-after': '2' }, 2000],
-    [{ 'retry-after': '0.5' }, 500],
-    [{ 'retry-after': 'Tue, 14 Jan 2020 12:00:07 GMT' }, 7000],
-    [{ 'retry-after': 'Tue, 14 Jan 2020 11:59:00 GMT' }, 0],
-    [{ 'retry-after-ms': '1500', 'retry-after': '9' }, 1500],
-    [new Headers({ 'Retry-After': '3' }), 3000],
-    [{ 'retry-after': 'soon' }, undefined],
-    [{}, undefined],
-    [undefined, undefined],
-  ])('%j → %s ms', (headers, expected) => {
+    ['seconds', { 'retry-after': '2' }, 2000],
+    ['fractional seconds', { 'retry-after': '0.5' }, 500],
+    ['an HTTP date', { 'retry-after': 'Tue, 14 Jan 2020 12:00:07 GMT' }, 7000],
+    ['an HTTP date already past', { 'retry-after': 'Tue, 14 Jan 2020 11:59:00 GMT' }, 0],
+    ['retry-after-ms first', { 'retry-after-ms': '1500', 'retry-after': '9' }, 1500],
+    ['a fetch Headers object', new Headers({ 'Retry-After': '3' }), 3000],
+    ['unreadable', { 'retry-after': 'soon' }, undefined],
+    ['no header', {}, undefined],
+    ['no headers at all', undefined, undefined],
+  ])('%s → %s ms', (_label, headers, expected) => {
     expect(retryAfterMs(headers, now)).toBe(expected);
   });
 });
