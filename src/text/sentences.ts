@@ -43,9 +43,9 @@ const canStartSentence = (ch: string) => /[\p{Lu}\p{Nd}"'“‘([«¿¡\-–—�
  * Longest word looked at before a dot. Abbreviations and initials are far shorter; without a bound, text like
  * "a.a.a.a…" (every dot a candidate) would rescan the whole run at each dot: quadratic time.
  */
-const MAX_WORD_LOOKBACK = 64;
+const MAX_WORD_LOOKBACK = 32;
 
-/** The word (letters and inner dots) that ends right before position `i`, lower-cased (its last 64 characters). */
+/** The word (letters and inner dots) that ends right before position `i`, lower-cased (at most its last 32 characters). */
 function wordBefore(text: string, i: number): string {
   let j = i;
   while (j > 0 && i - j < MAX_WORD_LOOKBACK && /[\p{L}.]/u.test(text[j - 1])) j--;
