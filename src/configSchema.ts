@@ -164,7 +164,6 @@ const fields = {
   SHUTDOWN_GRACE_MS: withDefault(wholeNumber(0, 60_000), 4000),
   // Tools
   BRIEFING_PROGRESS: withDefault(flag(), false),
-  EVAL_DIR: withDefault(text(), '../shared/eval'),
 };
 
 /** Problems that involve more than one variable (each checked only when the variables it needs are valid). */

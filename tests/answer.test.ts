@@ -79,13 +79,25 @@ describe('abstention', () => {
       expect(r.closest!.length).toBeLessThanOrEqual(2);
       for (const p of r.closest!) expect(seed.slice(p.start, p.end)).toBe(p.quote);
       expect(r.answer).toMatch(c.lang === 'id' ? /^Briefing ini tidak menyebutkan/ : /^The briefing doesn't say/);
-      expect(r.confidence).toBeLessThan(engine.config.minConfidence);
+      expect(r.confidence).toBeLessThan(engine.minConfidence);
     }
   });
 
-  it('renders abstentions with the closest passages marked as not an answer', async () => {
-    const r = await engine.ask('What is the capital of Australia?');
+  it('renders abstentions with the closest relevant passages marked as not an answer', async () => {
+    const r = await engine.ask('How many troops will South Korea send to the Strait of Hormuz?');
+    expect(r.abstained).toBe(true);
+    expect(r.closest!.length).toBeGreaterThan(0);
+    expect(r.closest!.some((c) => /Hormuz/.test(c.quote))).toBe(true);
     expect(renderAnswerText(r)).toMatch(/^The briefing doesn't say.*\n\nClosest passages \(not an answer\):\n\[1\] /s);
+  });
+
+  it('gives no closest passages for an off-topic question (never the photo-credit header line)', async () => {
+    for (const question of ['What is the capital of Australia?', 'Bagaimana resep rendang?', 'How do I make nasi goreng?']) {
+      const r = await engine.ask(question);
+      expect(r.abstained, question).toBe(true);
+      expect(r.closest, question).toEqual([]);
+      expect(renderAnswerText(r)).not.toMatch(/Closest passages|YONHAP/);
+    }
   });
 
   it('the threshold is the one knob: 0 answers everything, 1 abstains on everything', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectedAnswerType, hasAnswerEvidence } from '../src/answer/answerType.js';
 import { questionTermGroups } from '../src/answer/queryTerms.js';
-import { auroc, abstentionPrecisionRecall } from '../src/answer/metrics.js';
 import { detectLanguage } from '../src/text/language.js';
 
 describe('language detection', () => {
@@ -55,17 +54,5 @@ describe('question analysis', () => {
     expect(byLabel['foreign minister']).toContain('menteri luar negeri');
     // Indonesian questions are not translated, only given their listed variants.
     expect(questionTermGroups('Kapan Korea Utara sepakat?', 'id').find((g) => g.label === 'korea')?.translations).toEqual([]);
-  });
-});
-
-describe('calibration metrics', () => {
-  it('AUROC is 1 for a perfect ranking, 0.5 for ties, 0 for an inverted one', () => {
-    expect(auroc([0.9, 0.8, 0.2, 0.1], [true, true, false, false])).toBe(1);
-    expect(auroc([0.5, 0.5, 0.5, 0.5], [true, false, true, false])).toBe(0.5);
-    expect(auroc([0.1, 0.9], [true, false])).toBe(0);
-  });
-
-  it('abstention precision/recall count "unanswerable" as the positive class', () => {
-    expect(abstentionPrecisionRecall([0.1, 0.2, 0.9, 0.3], [false, true, false, false], 0.5)).toEqual({ precision: 2 / 3, recall: 2 / 3 });
   });
 });

@@ -3,6 +3,7 @@ import { answerSpan, expectedAnswerType } from '../src/answer/answerType.js';
 import { questionTermGroups } from '../src/answer/queryTerms.js';
 import { renderAnswerText } from '../src/answer/renderText.js';
 import { AnswerEngine } from '../src/answer/engine.js';
+import { loadReader } from '../src/reader/modelFile.js';
 import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
 import { detectLanguage } from '../src/text/language.js';
 import { words } from '../src/text/tokenize.js';
@@ -17,7 +18,7 @@ function span(question: string, sentence: string): string | null {
   return answerSpan(expectedAnswerType(question), sentence, known);
 }
 
-describe('the short answer inside the best sentence', () => {
+describe('the short answer inside the best sentence (v1 rules, then the trained reader)', () => {
   it.each([
     ['Di mana Kang Kyung-wha dan Mike Pompeo bertemu?', SF, 'San Francisco'],
     ['Where did Kang and Pompeo meet?', SF, 'San Francisco'],
@@ -36,16 +37,45 @@ describe('the short answer inside the best sentence', () => {
     expect(span('Apa yang disepakati?', SF)).toBeNull();
   });
 
-  it('leads the engine answer and its text rendering, pointing at the first citation', async () => {
+  it('the trained reader finds the short answer as an exact slice of the first cited sentence', async () => {
     const p = await tempProject();
     try {
       const { kb } = await openKnowledgeBase(p.config());
-      const result = await new AnswerEngine(() => kb).ask('Who is the Japanese foreign minister?');
-      expect(result.abstained).toBe(false);
-      expect(result.shortAnswer).toBe('Toshimitsu Motegi');
-      expect(result.citations[0].quote).toContain(result.shortAnswer);
-      expect(renderAnswerText(result).split('\n')[0]).toBe('In short: Toshimitsu Motegi [1]');
-      const abstained = await new AnswerEngine(() => kb).ask('What is the capital of Australia?');
+      const engine = new AnswerEngine(() => kb);
+      for (const [question, expected] of [
+        ['Siapa Menteri Luar Negeri Jepang?', 'Toshimitsu Motegi'],
+        ['Berapa lama pembicaraan trilateral?', '50 menit'],
+        ['Di mana Kang Kyung-wha dan Mike Pompeo bertemu?', 'San Francisco'],
+      ]) {
+        const { result, bestSpan } = await engine.inspect(question);
+        expect(result.abstained, question).toBe(false);
+        expect(bestSpan?.text, question).toBe(expected);
+        const first = result.citations[0];
+        expect(bestSpan!.source).toBe(first.source);
+        expect(first.quote.slice(bestSpan!.start - first.start, bestSpan!.end - first.start)).toBe(expected);
+      }
+    } finally {
+      await p.cleanup();
+    }
+  });
+
+  it('leads the answer ("In short") only at or above the shipped threshold', async () => {
+    const p = await tempProject();
+    try {
+      const { kb } = await openKnowledgeBase(p.config());
+      const shipped = loadReader();
+      const withThreshold = (shortAnswer: number) => new AnswerEngine(() => kb, { reader: { ...shipped, thresholds: { ...shipped.thresholds, shortAnswer } } });
+      const question = 'Siapa Menteri Luar Negeri Jepang?';
+      const { bestSpan } = await new AnswerEngine(() => kb).inspect(question);
+      const shown = await withThreshold(bestSpan!.probability).ask(question);
+      expect(shown.shortAnswer).toBe('Toshimitsu Motegi');
+      expect(shown.citations[0].quote).toContain(shown.shortAnswer);
+      expect(renderAnswerText(shown).split('\n')[0]).toBe('Singkatnya: Toshimitsu Motegi [1]');
+      const hidden = await withThreshold(Math.min(1, bestSpan!.probability + 1e-6)).ask(question);
+      expect(hidden.shortAnswer).toBeUndefined();
+      expect(renderAnswerText(hidden).split('\n')[0]).toContain('Toshimitsu Motegi selama 50 menit');
+      const abstained = await withThreshold(0).ask('What is the capital of Australia?');
+      expect(abstained.abstained).toBe(true);
       expect(abstained.shortAnswer).toBeUndefined();
     } finally {
       await p.cleanup();

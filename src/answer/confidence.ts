@@ -6,19 +6,17 @@ import type { SentenceStats } from './sentenceStats.js';
 export { FEATURE_NAMES };
 
 /**
- * How sure we are that the best sentence answers the question, in [0, 1]: a logistic model over the few
- * features of abstentionFeatures.ts. The weights were fitted by `npx tsx src/answer/calibrate.ts --fit` (L2
- * logistic regression, IRLS) on the training half of IDK-MRC and SQuAD 2.0 (../shared/eval; passages split by
- * a hash of their id, both sets and both classes weighted equally), plus off-topic negatives (answerable
- * questions asked over the other half's passages, at half weight); the other half is held out for reporting.
- * Rerun it after changing the features. The one knob is the abstention threshold, ANSWER_MIN_CONFIDENCE.
+ * The first engine's confidence (reader v1): a logistic model over the six features of abstentionFeatures.ts,
+ * hand-fitted in an earlier version on half of ../shared/eval. That fitting tool is gone (the eval sets are
+ * test sets only); the weights stay frozen so `npm run eval` can report the old engine (`reader_v1`) beside the
+ * trained reader in the same run. Answers use the trained reader (src/reader/).
  */
 export interface LogisticModel {
   bias: number;
   weights: number[];
 }
 
-/** Fitted by `npx tsx src/answer/calibrate.ts --fit` (features in FEATURE_NAMES order). */
+/** Frozen v1 weights (features in FEATURE_NAMES order). */
 export const CONFIDENCE_MODEL: LogisticModel = {
   bias: -1.818,
   weights: [2.341, -0.324, 0.155, -0.647, -2.429, 0.454],

@@ -21,6 +21,7 @@ export interface TermGroup {
 const QUESTION_FILLER = new Set(
   `happen happened happens occur occurred take took taking place held mention mentioned mentions tell told according briefing article text document name
   named called many much long old far kind type sort exactly actually please briefly
+  mean means meant meaning definition define defined dimaksud maksud pengertian arti definisi
   menurut soal mengenai terkait perihal disebutkan berlangsung artikel dokumen teks terjadi nama bernama lama jumlah jelaskan sebutkan tolong`.split(/\s+/),
 );
 

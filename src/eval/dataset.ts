@@ -20,6 +20,10 @@ export interface EvalQuestion {
   passageId: string | null;
   /** Optional: the exact text the gold passage must contain at the hit (the seed gold set's sentence). */
   answers: string[];
+  /** Where each answer starts in the gold passage (training data has them; eval data may not). */
+  answerStarts?: number[];
+  /** The passage the question was written against (for unanswerable questions: the near miss). */
+  sourcePassageId?: string;
 }
 
 export interface EvalDataset {
@@ -72,7 +76,10 @@ export async function loadDataset(dir: string): Promise<EvalDataset> {
     const passageId = answerable ? str(q.passage_id, `${where}: passage_id`) : null;
     if (passageId !== null && !ids.has(passageId)) throw new UserInputError(`${where}: unknown passage ${passageId}`);
     const answers = Array.isArray(q.answers) ? q.answers.filter((a): a is string => typeof a === 'string') : [];
-    return { id: typeof q.id === 'string' ? q.id : String(i), question: str(q.question, `${where}: question`), answerable, passageId, answers };
+    const answerStarts = Array.isArray(q.answer_starts) && q.answer_starts.every((n) => Number.isInteger(n)) ? (q.answer_starts as number[]) : undefined;
+    const sourcePassageId = typeof q.source_passage_id === 'string' && ids.has(q.source_passage_id) ? q.source_passage_id : (passageId ?? undefined);
+    const id = typeof q.id === 'string' ? q.id : String(i);
+    return { id, question: str(q.question, `${where}: question`), answerable, passageId, answers, answerStarts, sourcePassageId };
   });
   if (passages.length === 0 || questions.length === 0) throw new UserInputError(`Dataset ${dir} is empty`);
   return { name: path.basename(path.resolve(dir)), passages, questions };

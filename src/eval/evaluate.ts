@@ -23,6 +23,6 @@ export async function evaluate(dataset: string, env: Record<string, string | und
 
 /** The `--json` object: the fields the issue names, then the ratio, the components alone and detail. */
 export function reportJson(report: EvalReport): string {
-  const { dataset, passages, questions, retrieval, baseline_bm25, abstention, timings, ratio, components, detail } = report;
-  return JSON.stringify({ dataset, passages, questions, retrieval, baseline_bm25, abstention, timings, ratio, components, detail });
+  const { dataset, passages, questions, retrieval, baseline_bm25, abstention, reader, reader_v1, timings, ratio, components, detail } = report;
+  return JSON.stringify({ dataset, passages, questions, retrieval, baseline_bm25, abstention, reader, reader_v1, timings, ratio, components, detail });
 }

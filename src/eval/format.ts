@@ -1,6 +1,22 @@
+import type { ReaderMetrics } from './readerMetrics.js';
 import type { EvalReport } from './runEval.js';
 
 const f = (x: number | null, digits = 4) => (x === null ? 'n/a' : x.toFixed(digits));
+
+const readerRow = (name: string, m: ReaderMetrics) =>
+  `| ${name} | ${f(m.sentenceAt1, 3)} | ${f(m.shortPrecision, 3)} | ${f(m.shortCoverage, 3)} | ${f(m.abstainUnanswerable, 3)} | ${f(m.falseAbstain, 3)} | ${f(m.auroc, 3)} | ` +
+  `${f(m.squad2.goldPassage.em, 1)} / ${f(m.squad2.goldPassage.f1, 1)} | ${f(m.squad2.endToEnd.em, 1)} / ${f(m.squad2.endToEnd.f1, 1)} |`;
+
+/** The reader table: the trained reader and the first engine, same run. */
+export function formatReaderTable(r: EvalReport): string[] {
+  if (!r.reader || !r.reader_v1) return [];
+  return [
+    '| reader | sentence@1 | short precision | short coverage | unanswerable abstained | answerable refused | AUROC | SQuAD2 EM / F1, gold passage | EM / F1, end to end |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    readerRow('trained reader (v2)', r.reader),
+    readerRow('first engine (v1)', r.reader_v1),
+  ];
+}
 
 /** The eval report as a readable table (also used by BENCHMARKS.md). */
 export function formatEvalReport(r: EvalReport): string {
@@ -17,8 +33,10 @@ export function formatEvalReport(r: EvalReport): string {
     '',
     `Abstention (${r.detail.abstentionEngine}, all questions): AUROC of confidence (answerable vs unanswerable) ${f(r.abstention.auroc)}, ` +
       `abstain precision ${f(r.abstention.precision)}, recall ${f(r.abstention.recall)} (positive class: unanswerable)`,
+    '',
+    ...formatReaderTable(r),
     `Timings: build ${r.timings.buildMs} ms, search ${r.timings.searchMsPerQuestion} ms/question, baseline ${r.timings.baselineMs} ms, ` +
-      `abstention ${r.timings.abstentionMs === null ? 'n/a' : `${r.timings.abstentionMs} ms`}, total ${r.timings.totalMs} ms`,
+      `abstention ${r.timings.abstentionMs === null ? 'n/a' : `${r.timings.abstentionMs} ms`}, reader ${r.timings.readerMs === null ? 'n/a' : `${r.timings.readerMs} ms`}, total ${r.timings.totalMs} ms`,
   ];
   return `${lines.join('\n')}\n`;
 }

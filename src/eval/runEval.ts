@@ -6,18 +6,20 @@ import { KnowledgeBase, type SearchHit } from '../retrieve/knowledgeBase.js';
 import { retrievalOptions } from '../store/openKnowledgeBase.js';
 import { Bm25Baseline } from './bm25Baseline.js';
 import type { EvalDataset, EvalQuestion } from './dataset.js';
+import { readerMetrics, type EvalAnswer, type ReaderMetrics } from './readerMetrics.js';
 import { auroc, dedupeInOrder, precisionRecall, rankOf, retrievalMetrics, type RetrievalMetrics } from './metrics.js';
 
 /** Ranks are scored to 10 (MRR@10); chunks are fetched generously so enough distinct passages remain. */
 const RANK_DEPTH = 10;
 const CHUNK_DEPTH = 30;
 
-/** What the eval needs of an answer engine: whether it abstained, and how sure it was. */
+/** What the eval needs of an answer engine: an answer reduced to what the metrics score. */
 export interface Answerer {
-  ask(question: string): Promise<{ abstained: boolean; confidence: number }>;
+  inspect(question: string, options?: { source?: string }): Promise<EvalAnswer>;
 }
 
-export type AnswererFactory = (kb: KnowledgeBase, config: CoreConfig) => Promise<Answerer | null>;
+/** The engine as shipped, and the first engine (v1) for the same-run comparison. */
+export type AnswererFactory = (kb: KnowledgeBase, config: CoreConfig) => Promise<{ current: Answerer; v1: Answerer } | null>;
 
 export interface EvalReport {
   dataset: string;
@@ -30,9 +32,12 @@ export interface EvalReport {
   /** The hybrid's two parts alone, same run: the fusion should not be worse than the better one. */
   components: { lexical: RetrievalMetrics; dense: RetrievalMetrics };
   abstention: { auroc: number | null; precision: number | null; recall: number | null };
+  /** The trained reader, and the first engine in the same run (issue 9); null for the seed gold set. */
+  reader: ReaderMetrics | null;
+  reader_v1: ReaderMetrics | null;
   /** Extra detail: answerable/unanswerable counts and chunk count. */
   detail: { answerable: number; unanswerable: number; chunks: number; abstentionEngine: string };
-  timings: { buildMs: number; searchMsPerQuestion: number; baselineMs: number; abstentionMs: number | null; totalMs: number };
+  timings: { buildMs: number; searchMsPerQuestion: number; baselineMs: number; abstentionMs: number | null; readerMs: number | null; totalMs: number };
 }
 
 export interface EvalOptions {
@@ -54,6 +59,8 @@ export interface EvalTask {
   isGold(question: EvalQuestion, key: string): boolean;
   /** The baseline's texts and their keys, ranked the same way. */
   baselineUnits: { key: string; text: string }[];
+  /** The source holding the passage a question was written against (its gold passage), where there is one. */
+  goldSourceOf?(question: EvalQuestion): string | undefined;
 }
 
 export function passageTask(dataset: EvalDataset): EvalTask {
@@ -63,6 +70,7 @@ export function passageTask(dataset: EvalDataset): EvalTask {
     keysOf: (hits) => dedupeInOrder(hits.map((h) => h.chunk.source)),
     isGold: (q, key) => q.passageId === key,
     baselineUnits: dataset.passages.map((p) => ({ key: p.id, text: p.text })),
+    goldSourceOf: (q) => q.sourcePassageId ?? q.passageId ?? undefined,
   };
 }
 
@@ -84,7 +92,7 @@ export async function runEval(task: EvalTask, options: EvalOptions): Promise<Eva
   const started = performance.now();
   const { dataset } = task;
   const answerable = dataset.questions.filter((q) => q.answerable);
-  const engineWork = options.answerer ? dataset.questions.length : 0;
+  const engineWork = options.answerer ? dataset.questions.length * (task.goldSourceOf ? 4 : 1) : 0;
   const totalWork = answerable.length * 3 + engineWork;
   let done = 0;
   const tick = () => options.onProgress?.(++done, totalWork);
@@ -124,23 +132,38 @@ export async function runEval(task: EvalTask, options: EvalOptions): Promise<Eva
 
   let abstention: EvalReport['abstention'] = { auroc: null, precision: null, recall: null };
   let abstentionMs: number | null = null;
+  let readerMs: number | null = null;
+  let reader: ReaderMetrics | null = null;
+  let readerV1: ReaderMetrics | null = null;
   let engineName = 'none (answer engine not available)';
-  const engine = options.answerer ? await options.answerer(kb, options.config) : null;
-  if (engine) {
+  const engines = options.answerer ? await options.answerer(kb, options.config) : null;
+  if (engines) {
     engineName = 'AnswerEngine';
     const abstentionStart = performance.now();
-    const confidences: number[] = [];
-    const abstained: boolean[] = [];
+    const endToEnd: EvalAnswer[] = [];
     for (const q of dataset.questions) {
-      const result = await engine.ask(q.question);
-      confidences.push(result.confidence);
-      abstained.push(result.abstained);
+      endToEnd.push(await engines.current.inspect(q.question));
       tick();
     }
     abstentionMs = performance.now() - abstentionStart;
     const isAnswerable = dataset.questions.map((q) => q.answerable);
-    const pr = precisionRecall(abstained, isAnswerable.map((a) => !a));
-    abstention = { auroc: round(auroc(confidences, isAnswerable)), precision: round(pr.precision), recall: round(pr.recall) };
+    const pr = precisionRecall(endToEnd.map((a) => a.abstained), isAnswerable.map((a) => !a));
+    abstention = { auroc: round(auroc(endToEnd.map((a) => a.confidence), isAnswerable)), precision: round(pr.precision), recall: round(pr.recall) };
+    if (task.goldSourceOf) {
+      const readerStart = performance.now();
+      const goldOf = task.goldSourceOf;
+      const all = async (engine: Answerer, source: (q: EvalQuestion) => string | undefined) => {
+        const out: EvalAnswer[] = [];
+        for (const q of dataset.questions) {
+          out.push(await engine.inspect(q.question, { source: source(q) }));
+          tick();
+        }
+        return out;
+      };
+      reader = readerMetrics(dataset.questions, endToEnd, await all(engines.current, goldOf));
+      readerV1 = readerMetrics(dataset.questions, await all(engines.v1, () => undefined), await all(engines.v1, goldOf));
+      readerMs = performance.now() - readerStart;
+    }
   }
 
   const retrieval = retrievalMetrics(ranks);
@@ -155,12 +178,15 @@ export async function runEval(task: EvalTask, options: EvalOptions): Promise<Eva
     components: { lexical: roundMetrics(retrievalMetrics(lexicalRanks)), dense: roundMetrics(retrievalMetrics(denseRanks)) },
     ratio: roundMetrics({ 'recall@1': ratio('recall@1'), 'recall@5': ratio('recall@5'), 'mrr@10': ratio('mrr@10') }),
     abstention,
+    reader,
+    reader_v1: readerV1,
     detail: { answerable: answerable.length, unanswerable: dataset.questions.length - answerable.length, chunks: kb.size, abstentionEngine: engineName },
     timings: {
       buildMs: Math.round(buildMs),
       searchMsPerQuestion: round(answerable.length ? searchMs / answerable.length : 0, 3)!,
       baselineMs: Math.round(baselineMs),
       abstentionMs: abstentionMs === null ? null : Math.round(abstentionMs),
+      readerMs: readerMs === null ? null : Math.round(readerMs),
       totalMs: Math.round(performance.now() - started),
     },
   };

@@ -1,4 +1,5 @@
 import type { CoreConfig } from '../config.js';
+import { loadReader } from '../reader/modelFile.js';
 import type { FileChecksum } from './checksum.js';
 
 /**
@@ -15,6 +16,8 @@ export interface StoreManifest {
   hnswM?: number;
   /** sha256 of each seed file, by source path. */
   seeds: Record<string, string>;
+  /** The trained reader (models/reader.bin) answers were built for: a new one invalidates caches keyed on the manifest. */
+  readerVersion?: string;
   documents: { source: string; title: string; date?: string; photo?: string; url?: string; sentences: number; chunks: number }[];
   skipped: { source: string; reason: string }[];
   chunkCount: number;
@@ -30,6 +33,7 @@ export interface ExpectedStore {
   chunking: { targetChars: number; overlapSentences: number };
   hnswM: number;
   seeds: Record<string, string>;
+  readerVersion: string;
 }
 
 export function expectedStore(config: CoreConfig, seeds: Record<string, string>): ExpectedStore {
@@ -43,6 +47,7 @@ export function expectedStore(config: CoreConfig, seeds: Record<string, string>)
     chunking: { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences },
     hnswM: config.hnswM,
     seeds,
+    readerVersion: loadReader().version,
   };
 }
 
@@ -64,6 +69,7 @@ export function staleReason(manifest: StoreManifest, expected: ExpectedStore): s
   if (c.targetChars !== expected.chunking.targetChars || c.overlapSentences !== expected.chunking.overlapSentences) {
     return `chunking changed (size ${c.targetChars}/overlap ${c.overlapSentences} → ${expected.chunking.targetChars}/${expected.chunking.overlapSentences})`;
   }
+  if (manifest.readerVersion !== expected.readerVersion) return `answer reader changed (${manifest.readerVersion ?? 'none'} → ${expected.readerVersion})`;
   if (manifest.hnswM !== expected.hnswM) return `vector index settings changed (HNSW_M ${manifest.hnswM ?? 16} → ${expected.hnswM})`;
   const added = Object.keys(expected.seeds).filter((s) => !(s in manifest.seeds));
   const removed = Object.keys(manifest.seeds).filter((s) => !(s in expected.seeds));

@@ -69,6 +69,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
     chunking,
     hnswM: config.hnswM,
     seeds,
+    readerVersion: expected.readerVersion,
     documents: documents.map((d) => ({
       source: d.source,
       title: d.title,
