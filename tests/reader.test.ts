@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pickCredibleSentences } from '../src/answer/extractive.js';
+import type { ScoredSentence } from '../src/answer/sentenceScorer.js';
 import { DEFAULT_READER_FILE, decodeReader, loadReader, readerHeader } from '../src/reader/modelFile.js';
 import { questionCues } from '../src/reader/questionCues.js';
 import { footnoteTokens, spanCandidates } from '../src/reader/spanCandidates.js';
@@ -114,5 +116,15 @@ describe('npm run train', () => {
     const r = await runCliInProcess(trainMain, ['--limit', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('how many sentences the trained reader cites', () => {
+  const ranked = (...scores: number[]) => scores.map((score, i) => ({ score, start: i }) as unknown as ScoredSentence);
+  it('cites the best sentences until the ranker is 80% sure one of them answers, at most 3', () => {
+    expect(pickCredibleSentences(ranked(0.9, 0.05, 0.05))).toHaveLength(1);
+    expect(pickCredibleSentences(ranked(0.5, 0.35, 0.1, 0.05))).toHaveLength(2);
+    expect(pickCredibleSentences(ranked(0.3, 0.3, 0.1, 0.1, 0.1, 0.1))).toHaveLength(3);
+    expect(pickCredibleSentences(ranked())).toHaveLength(0);
   });
 });

@@ -118,6 +118,14 @@ back, return = kembali
 after, afterwards = setelah
 during = selama
 near, close to = dekat
+oil, crude, petroleum = minyak; minyak bumi
+gas = gas
+energy = energi
+troop, troops, soldier, soldiers, army = pasukan; tentara
+ship, ships, vessel, vessels = kapal
+warship, warships = kapal perang
+send, sends, sent, deploy, deployed = mengirim; mengirimkan; dikirim
+pass, passes, passed = melewati; melintasi
 `;
 
 /**

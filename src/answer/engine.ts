@@ -11,7 +11,7 @@ import { loadReader, type ReaderModel } from '../reader/modelFile.js';
 import { readEvidence, type ShortAnswer } from '../reader/reader.js';
 import { V1_MIN_CONFIDENCE, loadAnswerConfig, type AnswerConfig } from './config.js';
 import { gatherEvidence, type Evidence } from './evidence.js';
-import { joinWithMarkers, pickAnswerSentences, toCited } from './extractive.js';
+import { joinWithMarkers, pickAnswerSentences, pickCredibleSentences, toCited } from './extractive.js';
 import { condenseQuestion, llmAnswer } from './llmAnswer.js';
 import { PHRASES, phrase } from './phrases.js';
 import type { AnswerResult, AskOptions } from './types.js';
@@ -37,8 +37,8 @@ export interface Inspection {
 }
 
 const CLOSEST_MAX = 2;
-/** An abstention shows a passage as "closest" only if it holds at least this share of the question's terms. */
-const CLOSEST_MIN_COVERAGE = 0.5;
+/** An abstention shows a passage as "closest" only if it holds at least this (IDF-weighted) share of the question's terms. */
+const CLOSEST_MIN_COVERAGE = 0.3;
 
 /**
  * Question (+ prior turns) → retrieval → a cited answer or an abstention. Pure of any interface: the CLI,
@@ -130,7 +130,7 @@ export class AnswerEngine {
 
   private extractive(evidence: Evidence, language: Language, bestSpan: ShortAnswer | null): Pick<AnswerResult, 'abstained' | 'answer' | 'shortAnswer' | 'citations' | 'closest'> {
     if (evidence.ranked.length === 0 || evidence.confidence < this.minConfidence) return this.abstention(evidence, language);
-    const picked = pickAnswerSentences(evidence.ranked);
+    const picked = this.reader ? pickCredibleSentences(evidence.ranked) : pickAnswerSentences(evidence.ranked);
     const { citations, numbers } = numberCitations(picked.map(toCited));
     const shortAnswer = this.reader ? shownShortAnswer(this.reader, bestSpan) : shortAnswerOf(evidence, picked[0].text);
     return { abstained: false, answer: joinWithMarkers(picked.map((s) => s.text), numbers), ...(shortAnswer ? { shortAnswer } : {}), citations };

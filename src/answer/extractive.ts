@@ -25,6 +25,24 @@ export function pickAnswerSentences(ranked: ScoredSentence[]): ScoredSentence[] 
   return picked;
 }
 
+/**
+ * The trained reader's answer: the best sentences in order until the ranker is CREDIBLE_MASS sure that one of
+ * them answers (its scores are probabilities over the candidates), at most MAX_SENTENCES. A confident ranker
+ * cites one sentence; when two sentences compete ("50 minutes" twice) both are shown rather than a guess.
+ */
+export const CREDIBLE_MASS = 0.8;
+
+export function pickCredibleSentences(ranked: ScoredSentence[]): ScoredSentence[] {
+  const picked: ScoredSentence[] = [];
+  let mass = 0;
+  for (const s of ranked) {
+    if (picked.length >= MAX_SENTENCES || mass >= CREDIBLE_MASS) break;
+    picked.push(s);
+    mass += s.score;
+  }
+  return picked;
+}
+
 export function toCited(s: ScoredSentence): CitedSentence {
   return { source: s.source, start: s.start, end: s.end, quote: s.text, chunkId: s.chunkId, score: s.score };
 }
