@@ -50,7 +50,8 @@ const VECTOR_CACHE_MAX = 16_384;
  */
 export class KnowledgeBase {
   readonly chunksBySource = new Map<string, Chunk[]>();
-  private readonly lexical: LexicalIndex;
+  /** The BM25 index: built from the chunks, or the one saved with the store (`LexicalIndex.deserialize`). */
+  readonly lexical: LexicalIndex;
   private readonly vectorCache = new Map<number, Float32Array>();
   /**
    * Chunk index → its HNSW label. Chunks whose vectors are identical (one sentence repeated, an endless word cut
@@ -68,6 +69,7 @@ export class KnowledgeBase {
     readonly embeddings: Embeddings,
     private readonly options: RetrievalOptions,
     pointOf?: Int32Array,
+    lexical?: LexicalIndex,
   ) {
     for (const chunk of chunks) {
       const list = this.chunksBySource.get(chunk.source) ?? [];
@@ -81,7 +83,8 @@ export class KnowledgeBase {
       list.push(i);
       this.sharing.set(label, list);
     });
-    this.lexical = new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+    if (lexical && lexical.size !== chunks.length) throw new Error('lexical index does not match the chunk list');
+    this.lexical = lexical ?? new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
     if (chunks.length > 0) vectors.index.setEf(options.hnswEf);
   }
 

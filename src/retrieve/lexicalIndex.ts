@@ -76,34 +76,61 @@ class IntBuffer {
   }
 }
 
+/** A field's arrays, as built or as read back from `serialize()`. */
+interface FieldParts {
+  offsets: Int32Array;
+  docs: Int32Array;
+  tfs: Uint16Array;
+  lengths: Uint32Array;
+  avgLength: number;
+}
+
 /**
  * One BM25 field, stored column-wise (CSR): terms get integer ids; `docs`/`tfs` hold every term's postings
  * back to back, `offsets[id]..offsets[id + 1]` being term `id`'s slice. Built in two passes over per-document
  * (term id, tf) pairs, which is several times faster and smaller than a Map of arrays per term.
  */
 class Bm25Field<T extends string | number> {
-  private readonly ids = new Map<T, number>();
-  private readonly offsets: Int32Array;
-  private readonly docs: Int32Array;
-  private readonly tfs: Uint16Array;
-  private readonly lengths: Uint32Array;
-  private readonly avgLength: number;
+  readonly offsets: Int32Array;
+  readonly docs: Int32Array;
+  readonly tfs: Uint16Array;
+  readonly lengths: Uint32Array;
+  readonly avgLength: number;
 
-  constructor(tokenLists: Iterable<T[]>, count: number) {
-    this.lengths = new Uint32Array(count);
+  /** `ids` maps each term to its id, in id order. */
+  constructor(private readonly ids: Map<T, number>, parts: FieldParts) {
+    this.offsets = parts.offsets;
+    this.docs = parts.docs;
+    this.tfs = parts.tfs;
+    this.lengths = parts.lengths;
+    this.avgLength = parts.avgLength;
+  }
+
+  /** Terms in id order (a Map iterates in insertion order, and ids are given in insertion order). */
+  keys(): T[] {
+    return [...this.ids.keys()];
+  }
+
+  get termCount(): number {
+    return this.ids.size;
+  }
+
+  static build<T extends string | number>(tokenLists: Iterable<T[]>, count: number): Bm25Field<T> {
+    const ids = new Map<T, number>();
+    const lengths = new Uint32Array(count);
     const pairs = new IntBuffer(); // doc, term id, tf triples
     const df = new IntBuffer();
     let doc = 0;
     let total = 0;
     for (const tokens of tokenLists) {
-      this.lengths[doc] = tokens.length;
+      lengths[doc] = tokens.length;
       total += tokens.length;
       const termIds = new Int32Array(tokens.length);
       for (let i = 0; i < tokens.length; i++) {
-        let id = this.ids.get(tokens[i]);
+        let id = ids.get(tokens[i]);
         if (id === undefined) {
-          id = this.ids.size;
-          this.ids.set(tokens[i], id);
+          id = ids.size;
+          ids.set(tokens[i], id);
           df.push(0);
         }
         termIds[i] = id;
@@ -120,20 +147,20 @@ class Bm25Field<T extends string | number> {
       }
       doc++;
     }
-    this.avgLength = count ? total / count : 0;
-    const terms = this.ids.size;
-    this.offsets = new Int32Array(terms + 1);
-    for (let t = 0; t < terms; t++) this.offsets[t + 1] = this.offsets[t] + df.data[t];
-    const fill = this.offsets.slice(0, terms);
-    const postings = this.offsets[terms];
-    this.docs = new Int32Array(postings);
-    this.tfs = new Uint16Array(postings);
+    const terms = ids.size;
+    const offsets = new Int32Array(terms + 1);
+    for (let t = 0; t < terms; t++) offsets[t + 1] = offsets[t] + df.data[t];
+    const fill = offsets.slice(0, terms);
+    const postings = offsets[terms];
+    const docs = new Int32Array(postings);
+    const tfs = new Uint16Array(postings);
     // Triples are in document order, so each term's postings come out sorted by document.
     for (let p = 0; p < pairs.length; p += 3) {
       const at = fill[pairs.data[p + 1]]++;
-      this.docs[at] = pairs.data[p];
-      this.tfs[at] = pairs.data[p + 2];
+      docs[at] = pairs.data[p];
+      tfs[at] = pairs.data[p + 2];
     }
+    return new Bm25Field(ids, { offsets, docs, tfs, lengths, avgLength: count ? total / count : 0 });
   }
 
   /** Adds `weight × BM25(query)` into `scores`. Query terms count with multiplicity. */
@@ -156,6 +183,30 @@ class Bm25Field<T extends string | number> {
   }
 }
 
+const MAGIC = [0x42, 0x42, 0x4c, 0x58]; // "BBLX"
+/** Bump when the saved layout or the tokenisation changes meaning. */
+const LEXICAL_FORMAT = 1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const FIELD_NAMES = ['words', 'grams', 'pairs'] as const;
+type FieldName = (typeof FIELD_NAMES)[number];
+
+interface SectionHeader {
+  name: string;
+  /** From the end of the header, a multiple of 8. */
+  offset: number;
+  bytes: number;
+}
+
+interface LexicalHeader {
+  version: number;
+  gram: number;
+  k1: number;
+  b: number;
+  count: number;
+  fields: Record<FieldName, { terms: number; postings: number; avgLength: number }>;
+  sections: SectionHeader[];
+}
+
 export class LexicalIndex {
   private readonly words: Bm25Field<string>;
   private readonly grams: Bm25Field<number>;
@@ -165,10 +216,133 @@ export class LexicalIndex {
   constructor(texts: { text: string; source: string }[], private readonly options = DEFAULT_LEXICAL_OPTIONS) {
     this.sources = texts.map((t) => t.source);
     const stems = texts.map((t) => terms(t.text));
-    this.words = new Bm25Field(stems, texts.length);
-    this.pairs = new Bm25Field(stems.map(bigrams), texts.length);
+    this.words = Bm25Field.build(stems, texts.length);
+    this.pairs = Bm25Field.build(stems.map(bigrams), texts.length);
     // Generated lazily so all the gram lists of a large corpus never sit in memory at once.
-    this.grams = new Bm25Field((function* () { for (const t of texts) yield gramHashes(t.text); })(), texts.length);
+    this.grams = Bm25Field.build((function* () { for (const t of texts) yield gramHashes(t.text); })(), texts.length);
+  }
+
+  /**
+   * The index as bytes, for the store: `BBLX`, the header's length (uint32 LE), a JSON header, then every typed
+   * array as raw little-endian bytes, each at an 8-byte-aligned offset the header names. String terms are one
+   * UTF-8 block, '\n'-separated (terms are letters and digits, bigrams two of them and a space). Loading it
+   * skips tokenising every chunk again, which was most of a store's load time.
+   */
+  serializeParts(): Uint8Array[] {
+    if (!LITTLE_ENDIAN) throw new Error('the lexical index is only saved on little-endian machines');
+    const sections: SectionHeader[] = [];
+    const payload: Uint8Array[] = [];
+    let at = 0;
+    const add = (name: string, bytes: Uint8Array) => {
+      sections.push({ name, offset: at, bytes: bytes.byteLength });
+      payload.push(bytes);
+      at += bytes.byteLength;
+      const pad = (8 - (at % 8)) % 8;
+      if (pad) {
+        payload.push(new Uint8Array(pad));
+        at += pad;
+      }
+    };
+    const raw = (a: Int32Array | Uint32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const fields: LexicalHeader['fields'] = {} as LexicalHeader['fields'];
+    for (const name of FIELD_NAMES) {
+      const field = this[name] as Bm25Field<string | number>;
+      const keys = field.keys();
+      if (name === 'grams') {
+        add(`${name}.keys`, raw(Int32Array.from(keys as number[])));
+      } else {
+        const joined = (keys as string[]).join('\n');
+        if (joined.split('\n').length !== keys.length && keys.length > 0) throw new Error('a lexical term contains a line break');
+        add(`${name}.keys`, new TextEncoder().encode(joined));
+      }
+      add(`${name}.offsets`, raw(field.offsets));
+      add(`${name}.docs`, raw(field.docs));
+      add(`${name}.tfs`, raw(field.tfs));
+      add(`${name}.lengths`, raw(field.lengths));
+      fields[name] = { terms: keys.length, postings: field.docs.length, avgLength: field.avgLength };
+    }
+    const header: LexicalHeader = { version: LEXICAL_FORMAT, gram: GRAM, k1: K1, b: B, count: this.sources.length, fields, sections };
+    let json = new TextEncoder().encode(JSON.stringify(header));
+    // Pad the header so the payload starts 8-byte aligned.
+    const headerPad = (8 - ((8 + json.byteLength) % 8)) % 8;
+    if (headerPad) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(headerPad));
+    const prefix = new Uint8Array(8);
+    prefix.set(MAGIC, 0);
+    new DataView(prefix.buffer).setUint32(4, json.byteLength, true);
+    return [prefix, json, ...payload];
+  }
+
+  /** `serializeParts()` as one buffer. */
+  serialize(): Uint8Array {
+    const parts = this.serializeParts();
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  }
+
+  /**
+   * Reads back `serialize()`'s bytes for the chunks whose sources are `sources` (in chunk order); the typed arrays
+   * are views on `bytes` when aligned. Throws on anything that does not fit (the store then rebuilds the index).
+   */
+  static deserialize(bytes: Uint8Array, sources: string[], options = DEFAULT_LEXICAL_OPTIONS): LexicalIndex {
+    if (!LITTLE_ENDIAN) throw new Error('the lexical index is only read on little-endian machines');
+    if (bytes.byteLength < 8 || !MAGIC.every((b, i) => bytes[i] === b)) throw new Error('lexical index: not a lexical index file');
+    const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true);
+    if (8 + headerBytes > bytes.byteLength) throw new Error('lexical index: truncated header');
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerBytes))) as LexicalHeader;
+    if (header.version !== LEXICAL_FORMAT || header.gram !== GRAM || header.k1 !== K1 || header.b !== B) {
+      throw new Error('lexical index: another format or other BM25 settings');
+    }
+    if (header.count !== sources.length) throw new Error(`lexical index has ${header.count} chunks, the store ${sources.length}`);
+    const base = 8 + headerBytes;
+    const section = (name: string): Uint8Array => {
+      const s = header.sections.find((x) => x.name === name);
+      if (!s || base + s.offset + s.bytes > bytes.byteLength) throw new Error(`lexical index: section ${name} is missing or truncated`);
+      return bytes.subarray(base + s.offset, base + s.offset + s.bytes);
+    };
+    const typed = <A extends Int32Array | Uint32Array | Uint16Array>(
+      name: string,
+      Type: { new (buffer: ArrayBufferLike, offset: number, length: number): A; BYTES_PER_ELEMENT: number },
+      length: number,
+    ): A => {
+      let s = section(name);
+      if (s.byteLength !== length * Type.BYTES_PER_ELEMENT) throw new Error(`lexical index: section ${name} has the wrong size`);
+      if (s.byteOffset % Type.BYTES_PER_ELEMENT !== 0) s = s.slice();
+      return new Type(s.buffer, s.byteOffset, length);
+    };
+    const field = <T extends string | number>(name: FieldName): Bm25Field<T> => {
+      const f = header.fields?.[name];
+      if (!f || !Number.isInteger(f.terms) || !Number.isInteger(f.postings) || typeof f.avgLength !== 'number') {
+        throw new Error(`lexical index: field ${name} is malformed`);
+      }
+      let keys: (string | number)[];
+      if (name === 'grams') {
+        keys = Array.from(typed(`${name}.keys`, Int32Array, f.terms));
+      } else {
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(section(`${name}.keys`));
+        keys = f.terms === 0 ? [] : text.split('\n');
+      }
+      if (keys.length !== f.terms) throw new Error(`lexical index: field ${name} has ${keys.length} terms, not ${f.terms}`);
+      const ids = new Map<T, number>();
+      for (let i = 0; i < keys.length; i++) ids.set(keys[i] as T, i);
+      if (ids.size !== keys.length) throw new Error(`lexical index: field ${name} repeats a term`);
+      const offsets = typed(`${name}.offsets`, Int32Array, f.terms + 1);
+      if (offsets[0] !== 0 || offsets[f.terms] !== f.postings) throw new Error(`lexical index: field ${name} offsets do not match its postings`);
+      return new Bm25Field<T>(ids, {
+        offsets,
+        docs: typed(`${name}.docs`, Int32Array, f.postings),
+        tfs: typed(`${name}.tfs`, Uint16Array, f.postings),
+        lengths: typed(`${name}.lengths`, Uint32Array, header.count),
+        avgLength: f.avgLength,
+      });
+    };
+    const index = Object.create(LexicalIndex.prototype) as LexicalIndex;
+    Object.assign(index, { sources, options, words: field<string>('words'), grams: field<number>('grams'), pairs: field<string>('pairs') });
+    return index;
   }
 
   get size(): number {

@@ -5,8 +5,9 @@ import type { FileChecksum } from './checksum.js';
 /**
  * Bump when the chunking, the stored files or the hashing features change meaning: old stores rebuild.
  * 2: file checksums in the manifest; chunks with identical vectors share one HNSW point.
+ * 3: the BM25 index is saved (`lexical.bin`) and loaded instead of rebuilt.
  */
-export const STORE_FORMAT_VERSION = 2;
+export const STORE_FORMAT_VERSION = 3;
 
 export interface StoreManifest {
   formatVersion: number;

@@ -6,18 +6,19 @@ import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { Chunk, IndexedDocument } from '../chunk/chunker.js';
 import { HashingEmbeddings, deserializeIdf, serializeIdf } from '../embed/hashingEmbeddings.js';
 import { KnowledgeBase, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
+import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { checksumFiles, checksumMismatch } from './checksum.js';
 import { isManifest, type StoreManifest } from './manifest.js';
 
 /**
  * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (LangChain HNSWLib files,
- * our chunks and documents, the manifest), and `CURRENT`, naming the one in use. A build writes a new
- * generation under a temporary name, renames it, then swaps `CURRENT` atomically: a crash mid-build leaves
- * the old store in use, and a reader never sees half a store.
+ * our chunks and documents, the BM25 index as `lexical.bin`, the manifest), and `CURRENT`, naming the one in
+ * use. A build writes a new generation under a temporary name, renames it, then swaps `CURRENT` atomically: a
+ * crash mid-build leaves the old store in use, and a reader never sees half a store.
  */
 const CURRENT = 'CURRENT';
-const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json', shared: 'shared-points.json' };
+const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json', shared: 'shared-points.json', lexical: 'lexical.bin' };
 
 export async function currentGeneration(storeDir: string): Promise<string | null> {
   try {
@@ -65,6 +66,7 @@ export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: S
       await fs.writeFile(path.join(temp, FILES.idf), JSON.stringify(serializeIdf(kb.embeddings.idf)));
     }
     await fs.writeFile(path.join(temp, FILES.shared), JSON.stringify(sharedPoints(kb)));
+    await writeParts(path.join(temp, FILES.lexical), kb.lexical.serializeParts());
     // The manifest is written last and lists every other file with its checksum.
     manifest = { ...manifest, files: await checksumFiles(temp, (await fs.readdir(temp)).sort()) };
     await fs.writeFile(path.join(temp, FILES.manifest), JSON.stringify(manifest, null, 2));
@@ -134,6 +136,10 @@ export async function loadStore(
     model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf });
   }
   const pointOf = readPointOf(await read(FILES.shared), chunks.length);
+  // The saved BM25 index (checked above with the other files); a generation saved without one builds it here.
+  const lexical = FILES.lexical in manifest.files
+    ? LexicalIndex.deserialize(await fs.readFile(path.join(gen, FILES.lexical)), chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS)
+    : undefined;
   let vectors: HNSWLib;
   if (chunks.length > 0) {
     vectors = await HNSWLib.load(gen, model);
@@ -142,7 +148,22 @@ export async function loadStore(
   } else {
     vectors = new HNSWLib(model, { space: 'cosine', numDimensions: 1 });
   }
-  return { kb: new KnowledgeBase(documents, chunks, vectors, model, options, pointOf), manifest };
+  return { kb: new KnowledgeBase(documents, chunks, vectors, model, options, pointOf, lexical), manifest };
+}
+
+/** Writes `parts` one after another into a new file (no second copy of a large index in memory). */
+async function writeParts(file: string, parts: Uint8Array[]): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    for (const part of parts) {
+      for (let at = 0; at < part.byteLength; ) {
+        const { bytesWritten } = await handle.write(part, at, part.byteLength - at);
+        at += bytesWritten;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Every chunk's HNSW label from the saved [chunk, label] pairs; a label is always a chunk that is its own point. */
