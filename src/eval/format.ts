@@ -15,6 +15,7 @@ export function formatReaderTable(r: EvalReport): string[] {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     readerRow('trained reader (v2)', r.reader),
     readerRow('first engine (v1)', r.reader_v1),
+    '',
   ];
 }
 
