@@ -2,7 +2,6 @@ import { abstentionFeatures } from '../answer/abstentionFeatures.js';
 import type { Evidence } from '../answer/evidence.js';
 import type { ScoredSentence } from '../answer/sentenceScorer.js';
 import { sentenceStats } from '../answer/sentenceStats.js';
-import type { IndexedDocument } from '../chunk/chunker.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
 import { isContentWord } from '../answer/queryTerms.js';
 import { keyTerms, stem, terms, words } from '../text/tokenize.js';
@@ -39,15 +38,6 @@ export interface Reading {
   cues: QuestionCues;
 }
 
-const documentsByKb = new WeakMap<KnowledgeBase, Map<string, IndexedDocument>>();
-
-export function documentOf(kb: KnowledgeBase, source: string): IndexedDocument | undefined {
-  let bySource = documentsByKb.get(kb);
-  if (!bySource) documentsByKb.set(kb, (bySource = new Map(kb.documents.map((d) => [d.source, d]))));
-  return bySource.get(source);
-}
-
-/** Everything the sentence model needs about each candidate, derived from the retrieved chunks. */
 /** Sentences (in the first scorer's order) whose best typed span is scored: the rest are too far down to matter. */
 const TYPED_SPAN_SENTENCES = 8;
 
@@ -65,7 +55,8 @@ export function typedSpanScore(spanModel: LinearModel, tokens: Token[], cues: Qu
 }
 const TYPED_START = new Set(['X', 'd', 'D']);
 
-export function sentenceContexts(kb: KnowledgeBase, evidence: Evidence, spanModel?: LinearModel): SentenceContext[] {
+/** Everything the sentence model needs about each candidate, derived from the retrieved chunks. */
+export function sentenceContexts(evidence: Evidence, spanModel?: LinearModel): SentenceContext[] {
   const { analysis, hits, ranked } = evidence;
   const rankOf = new Map<string, number>(hits.map((h, i) => [h.chunk.id, i + 1]));
   const questionStems = keyTerms(analysis.question);
@@ -117,7 +108,7 @@ export function bestSpan(model: ReaderModel, sentence: ScoredSentence, cues: Que
 export function readEvidence(model: ReaderModel, kb: KnowledgeBase, evidence: Evidence): Reading {
   const cues = questionCues(evidence.analysis.question);
   if (evidence.ranked.length === 0) return { ranked: [], span: null, answerProbability: 0, signals: null, shortSignals: null, cues };
-  const contexts = sentenceContexts(kb, evidence, model.span);
+  const contexts = sentenceContexts(evidence, model.span);
   const scores = evidence.ranked.map((s, i) => linearScore(model.sentence, sentenceFeatures(s, contexts[i], cues)));
   const probabilities = softmax(scores);
   const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || evidence.ranked[a].start - evidence.ranked[b].start);

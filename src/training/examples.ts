@@ -1,13 +1,15 @@
 import type { ScoredSentence } from '../answer/sentenceScorer.js';
 import { holdsGoldAnswer } from '../eval/answerMatch.js';
 import { questionCues } from '../reader/questionCues.js';
-import { documentOf, sentenceContexts } from '../reader/reader.js';
+import { sentenceContexts } from '../reader/reader.js';
 import { sentenceFeatures } from '../reader/sentenceFeatures.js';
 import { spanCandidates } from '../reader/spanCandidates.js';
 import { spanContext, spanFeatures } from '../reader/spanFeatures.js';
 import { tokenize } from '../reader/tokens.js';
 import { terms } from '../text/tokenize.js';
+import type { IndexedDocument } from '../chunk/chunker.js';
 import type { LinearModel } from '../reader/linearModel.js';
+import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
 import { pack, type ChoiceExample } from './sgd.js';
 import type { GoldSpan, TrainingQuestion } from './trainingSet.js';
 
@@ -29,8 +31,16 @@ export function sentenceExample(q: TrainingQuestion, spanModel: LinearModel): Ch
   const positives = ranked.flatMap((s, i) => (citesAnswer(s, q) ? [i] : []));
   if (positives.length === 0 || positives.length === ranked.length) return null;
   const cues = questionCues(q.evidence.analysis.question);
-  const contexts = sentenceContexts(q.kb, q.evidence, spanModel);
+  const contexts = sentenceContexts(q.evidence, spanModel);
   return { candidates: ranked.map((s, i) => pack(sentenceFeatures(s, contexts[i], cues))), positives };
+}
+
+const documentsByKb = new WeakMap<KnowledgeBase, Map<string, IndexedDocument>>();
+
+function documentOf(kb: KnowledgeBase, source: string): IndexedDocument | undefined {
+  let bySource = documentsByKb.get(kb);
+  if (!bySource) documentsByKb.set(kb, (bySource = new Map(kb.documents.map((d) => [d.source, d]))));
+  return bySource.get(source);
 }
 
 /** Negatives kept per span example: the softmax sees the gold span among this many others. */
