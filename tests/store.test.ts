@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
-import { currentGeneration, readManifest } from '../src/store/vectorStore.js';
+import { PRUNE_GRACE_MS, currentGeneration, readManifest } from '../src/store/vectorStore.js';
 import { tempProject } from './helpers/tempProject.js';
 import { openToEveryone, runUnprivileged, unprivilegedSkipReason } from './helpers/unprivileged.js';
 
@@ -73,12 +73,19 @@ describe('the vector store', () => {
     expect((await openKnowledgeBase(p.config())).rebuiltBecause).toBe('no store yet');
   });
 
-  it('keeps exactly one generation and no temporary folders after a rebuild', async () => {
+  it('keeps the current generation, the one it replaced only for a grace period, and no temporary folders', async () => {
     const p = await project();
     await openKnowledgeBase(p.config());
+    const first = (await currentGeneration(p.store))!;
+    await openKnowledgeBase(p.config(), { force: true });
+    // The replaced generation stays for PRUNE_GRACE_MS: another process may be loading it right now.
+    expect((await fs.readdir(p.store)).filter((e) => e.startsWith('gen-'))).toHaveLength(2);
+    const past = new Date(Date.now() - PRUNE_GRACE_MS - 1000);
+    await fs.utimes(first, past, past);
     await openKnowledgeBase(p.config(), { force: true });
     const entries = await fs.readdir(p.store);
-    expect(entries.filter((e) => e.startsWith('gen-'))).toHaveLength(1);
+    expect(entries).not.toContain(path.basename(first));
+    expect(entries.filter((e) => e.startsWith('gen-'))).toHaveLength(2);
     expect(entries.filter((e) => e.startsWith('.tmp'))).toEqual([]);
     expect(entries).toContain('CURRENT');
   });

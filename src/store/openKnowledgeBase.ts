@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { CoreConfig } from '../config.js';
 import { segmentDocument, type IndexedDocument } from '../chunk/chunker.js';
 import { createEmbeddings } from '../embed/providers.js';
@@ -5,7 +6,8 @@ import { KnowledgeBase, type ProgressFn, type RetrievalOptions } from '../retrie
 import { loadSeeds, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { oneLine } from '../errors.js';
 import { STORE_FORMAT_VERSION, expectedStore, staleReason, type StoreManifest } from './manifest.js';
-import { loadStore, readManifest, saveStore } from './vectorStore.js';
+import { withRebuildLock } from './rebuildLock.js';
+import { currentGeneration, loadStore, readManifest, saveStore } from './vectorStore.js';
 
 export interface OpenOptions {
   /** Rebuild even if the store is up to date. */
@@ -27,11 +29,40 @@ export function retrievalOptions(config: CoreConfig): RetrievalOptions {
   return { lexicalWeight: config.lexicalWeight, hnswEf: config.hnswEf, hnswM: config.hnswM };
 }
 
+/** Opens in flight in this process, by store directory: a second request for the same store joins the first. */
+const inFlight = new Map<string, { settings: string; force: boolean; promise: Promise<OpenedKnowledgeBase> }>();
+
 /**
  * The one way in: reads the seeds, uses the saved store when its manifest matches them and the embedding
  * configuration, and otherwise rebuilds it (saying why in one line). Never answers from a stale index.
+ *
+ * Concurrent calls in one process for the same store and settings share one open (a forced rebuild joins only
+ * another forced one, or waits for a plain open to finish). Across processes, rebuilds take the store's
+ * rebuild lock, and one that waited uses what the other process built instead of building it again.
  */
 export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions = {}): Promise<OpenedKnowledgeBase> {
+  const key = path.resolve(config.vectorstoreDir);
+  const settings = JSON.stringify(config);
+  const force = Boolean(options.force);
+  for (;;) {
+    const running = inFlight.get(key);
+    if (!running) break;
+    if (running.settings === settings && (running.force || !force)) {
+      if (force) options.log?.('Joining the store rebuild already in progress.');
+      return running.promise;
+    }
+    await running.promise.catch(() => undefined);
+  }
+  const entry = { settings, force, promise: openUnshared(config, options) };
+  inFlight.set(key, entry);
+  try {
+    return await entry.promise;
+  } finally {
+    if (inFlight.get(key) === entry) inFlight.delete(key);
+  }
+}
+
+async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<OpenedKnowledgeBase> {
   const log = options.log ?? (() => undefined);
   const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir);
   for (const s of scan.skipped) log(`Skipped ${s.source}: ${s.reason}`);
@@ -41,6 +72,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
   const embeddings = await createEmbeddings(config.embeddings);
   const contents = new Map(scan.documents.map((d) => [d.source, d.content]));
 
+  const seenGeneration = await currentGeneration(config.vectorstoreDir);
   let reason: string | null = options.force ? 'rebuild requested' : null;
   if (!reason) {
     const manifest = await readManifest(config.vectorstoreDir);
@@ -54,6 +86,37 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
       reason = `store unreadable (${oneLine(error)})`;
     }
   }
+
+  const why = reason;
+  return withRebuildLock(config.vectorstoreDir, async () => {
+    // Another process may have switched CURRENT since it was read (it held the lock, or it just finished):
+    // a store it built after this request, matching these seeds and settings, is used rather than rebuilt.
+    if ((await currentGeneration(config.vectorstoreDir)) !== seenGeneration) {
+      const manifest = await readManifest(config.vectorstoreDir);
+      if (manifest && !staleReason(manifest, expected)) {
+        try {
+          const loaded = await loadStore(config.vectorstoreDir, embeddings, contents, retrievalOptions(config));
+          log('Another process rebuilt the store meanwhile; using its build.');
+          return { ...loaded, rebuiltBecause: null, skipped: scan.skipped };
+        } catch {
+          // unreadable: build it here
+        }
+      }
+    }
+    return build(config, options, why, scan, seeds, expected.readerVersion, embeddings);
+  }, log);
+}
+
+async function build(
+  config: CoreConfig,
+  options: OpenOptions,
+  reason: string,
+  scan: Awaited<ReturnType<typeof loadSeeds>>,
+  seeds: Record<string, string>,
+  readerVersion: StoreManifest['readerVersion'],
+  embeddings: Awaited<ReturnType<typeof createEmbeddings>>,
+): Promise<OpenedKnowledgeBase> {
+  const log = options.log ?? (() => undefined);
   log(`Building the store: ${reason}.`);
 
   const started = Date.now();
@@ -69,7 +132,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
     chunking,
     hnswM: config.hnswM,
     seeds,
-    readerVersion: expected.readerVersion,
+    readerVersion,
     documents: documents.map((d) => ({
       source: d.source,
       title: d.title,

@@ -15,9 +15,13 @@ import { isManifest, type StoreManifest } from './manifest.js';
  * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (LangChain HNSWLib files,
  * our chunks and documents, the BM25 index as `lexical.bin`, the manifest), and `CURRENT`, naming the one in
  * use. A build writes a new generation under a temporary name, renames it, then swaps `CURRENT` atomically: a
- * crash mid-build leaves the old store in use, and a reader never sees half a store.
+ * crash mid-build leaves the old store in use, and a reader never sees half a store. Rebuilds hold a
+ * cross-process lock (`rebuildLock.ts`); pruning never removes the generation `CURRENT` names, nor one switched
+ * away from (or written) less than `PRUNE_GRACE_MS` ago, which another process may still be loading.
  */
 const CURRENT = 'CURRENT';
+/** A generation stays at least this long after `CURRENT` stops naming it (its folder's mtime is set at the switch). */
+export const PRUNE_GRACE_MS = 60_000;
 const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json', shared: 'shared-points.json', lexical: 'lexical.bin' };
 
 export async function currentGeneration(storeDir: string): Promise<string | null> {
@@ -75,27 +79,41 @@ export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: S
     await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
+  // The generation being switched away from starts its grace period now: a process may be loading it.
+  const previous = await currentGeneration(storeDir);
+  if (previous) {
+    const now = new Date();
+    await fs.utimes(previous, now, now).catch(() => undefined);
+  }
   try {
     await writeFileAtomic(path.join(storeDir, CURRENT), `gen-${id}\n`);
   } catch (error) {
     await fs.rm(final, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
-  await removeOldGenerations(storeDir, `gen-${id}`);
+  await pruneGenerations(storeDir);
   return manifest;
 }
 
-/** Old generations and abandoned temporary builds. A process that loaded one keeps it in memory. */
-async function removeOldGenerations(storeDir: string, keep: string): Promise<void> {
+/**
+ * Old generations and abandoned temporary builds. A process that loaded one keeps it in memory. `CURRENT` is
+ * read here, not assumed: if another process switched it meanwhile, its generation is the one kept.
+ */
+export async function pruneGenerations(storeDir: string, graceMs = PRUNE_GRACE_MS): Promise<void> {
+  const current = await currentGeneration(storeDir);
+  if (!current) return; // without a readable CURRENT nothing is known to be unused
+  const keep = path.basename(current);
   const entries = await fs.readdir(storeDir).catch(() => [] as string[]);
-  const oldTemps = entries.filter((e) => e.startsWith('.tmp-gen-'));
-  const oldGens = entries.filter((e) => e.startsWith('gen-') && e !== keep);
-  for (const name of [...oldGens, ...oldTemps]) {
-    if (name.startsWith('.tmp-gen-')) {
-      // Another process may be building right now: leave recent temporaries alone.
-      const stat = await fs.stat(path.join(storeDir, name)).catch(() => null);
-      if (stat && Date.now() - stat.mtimeMs < 60 * 60 * 1000) continue;
-    }
+  for (const name of entries) {
+    const isGen = name.startsWith('gen-') && name !== keep;
+    const isTemp = name.startsWith('.tmp-gen-');
+    if (!isGen && !isTemp) continue;
+    // Another process may be building (temporaries: an hour) or loading (generations: the grace period) right now.
+    const stat = await fs.stat(path.join(storeDir, name)).catch(() => null);
+    if (!stat) continue;
+    if (Date.now() - stat.mtimeMs < (isTemp ? 60 * 60 * 1000 : graceMs)) continue;
+    // Checked again just before removing: never the generation CURRENT names.
+    if (isGen && (await currentGeneration(storeDir)) === path.join(storeDir, name)) continue;
     await fs.rm(path.join(storeDir, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
