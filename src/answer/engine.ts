@@ -65,11 +65,6 @@ export class AnswerEngine {
     return this.config.minConfidence ?? this.reader?.thresholds.answer ?? V1_MIN_CONFIDENCE;
   }
 
-  /** Identifies the answering logic, for logs and cache keys: the reader's version. */
-  get readerVersion(): string {
-    return this.reader?.version ?? 'reader-v1';
-  }
-
   /** The mode answers are attempted in (an LLM failure still falls back to extractive per answer). */
   get mode(): 'extractive' | 'llm' {
     return (this.chatModel || this.chatModelLoader) && this.llmConfig ? 'llm' : 'extractive';
