@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
-import { startBotHarness, readJsonl, until, type BotHarness } from './helpers/discordBotHarness.js';
+import { startBotHarness, until, type BotHarness } from './helpers/discordBotHarness.js';
 import { MANAGE_GUILD, MEMBER_PERMISSIONS, newInteractionToken, type RecordedRequest } from './helpers/fakeDiscord.js';
 import { SEED_FILE } from './helpers/tempProject.js';
 import type { AnswerResult } from '../src/answer/types.js';
-import { hashUserId } from '../src/discord/feedbackStore.js';
+import { hashUserId, readFeedbackFile } from '../src/discord/feedbackStore.js';
+import { closeDataDatabase, openDataDatabase } from '../src/discord/database.js';
 import { escapeDiscordMarkdown } from '../src/discord/renderText.js';
 
 /**
@@ -53,9 +54,13 @@ beforeAll(async () => {
   seedText = await fs.readFile(SEED_FILE, 'utf8');
   // An answer given "before a restart": its buttons must still work.
   h = await startBotHarness({ RATE_LIMIT_USER_PER_MIN: '3' }, async (root) => {
-    await fs.mkdir(path.join(root, 'data'), { recursive: true });
-    const entry = { key: RESTARTED_KEY, time: new Date().toISOString(), kind: 'answer', question: 'Siapa Menteri Luar Negeri Jepang?', answer: 'Toshimitsu Motegi [1].', mode: 'extractive', abstained: false, citations: [{ n: 1, source: `seeds/${SEED_NAME}`, start: 5, end: 25, quote: 'Menteri Luar Negeri Jepang, Toshimitsu Motegi', chunkId: 'c0', score: 1 }] };
-    await fs.writeFile(path.join(root, 'data/answers.jsonl'), `${JSON.stringify(entry)}\n`);
+    // The bot's database: DATA_DB_FILE's default, relative to the project root.
+    const file = path.join(root, 'data/briefing.db');
+    const citations = [{ n: 1, source: `seeds/${SEED_NAME}`, start: 5, end: 25, quote: 'Menteri Luar Negeri Jepang, Toshimitsu Motegi', chunkId: 'c0', score: 1 }];
+    openDataDatabase(file)
+      .db.prepare('INSERT INTO answers (key, time_ms, kind, mode, abstained, question, answer, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(RESTARTED_KEY, Date.now(), 'answer', 'extractive', 0, 'Siapa Menteri Luar Negeri Jepang?', 'Toshimitsu Motegi [1].', JSON.stringify(citations));
+    closeDataDatabase(file);
   });
   h.overrides.set('LONGANSWER', longAnswer);
   h.overrides.set('SLOW', (question) => {
@@ -223,7 +228,7 @@ describe('buttons', () => {
     const voted = h.fake.sendButton(upId, { userId: user }, final.body);
     expect((await h.fake.waitForFinal(voted.token)).body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     const records = await until(async () => {
-      const all = await readJsonl(h.env.FEEDBACK_FILE);
+      const all = readFeedbackFile(path.join(h.root, 'data/briefing.db')).records;
       return all.length ? all : undefined;
     });
     const record = records.find((r) => r.vote === 'up')!;
@@ -235,7 +240,7 @@ describe('buttons', () => {
     expect(record.userHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(record)).not.toContain(user);
     // Hashed with this installation's secret (beside the data, 0600), not a public salt; the secret is never logged.
-    const secret = Buffer.from((await fs.readFile(path.join(path.dirname(h.env.FEEDBACK_FILE), 'user-hash.secret'), 'utf8')).trim(), 'hex');
+    const secret = Buffer.from((await fs.readFile(path.join(h.root, 'data/user-hash.secret'), 'utf8')).trim(), 'hex');
     expect(record.userHash).toBe(hashUserId(user, secret));
     expect(h.rawLog()).not.toContain(secret.toString('hex'));
   });
@@ -246,7 +251,7 @@ describe('buttons', () => {
     expect(reply.body.data.content).toContain('Toshimitsu Motegi');
     const down = h.fake.sendButton(`bb:down:${RESTARTED_KEY}`, { userId: newUser() });
     await h.fake.waitForFinal(down.token);
-    const records = await until(async () => (await readJsonl(h.env.FEEDBACK_FILE)).find((r) => r.answerKey === RESTARTED_KEY));
+    const records = await until(() => readFeedbackFile(path.join(h.root, 'data/briefing.db')).records.find((r) => r.answerKey === RESTARTED_KEY));
     expect(records.vote).toBe('down');
   });
 });

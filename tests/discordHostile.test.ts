@@ -4,6 +4,7 @@ import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { startBotHarness, until, type BotHarness } from './helpers/discordBotHarness.js';
 import { newInteractionToken, type RecordedRequest } from './helpers/fakeDiscord.js';
 import { SEED_FILE } from './helpers/tempProject.js';
+import { closeDataDatabase, openDataDatabase } from '../src/discord/database.js';
 
 /**
  * What operators and hostile users do to a running bot (issue 10), over the wire: the real discord.js client and
@@ -26,9 +27,9 @@ function buttonsOf(r: RecordedRequest): unknown[] {
 describe('an answer log that cannot be written', () => {
   let h: BotHarness;
   beforeAll(async () => {
-    // Root ignores file modes, so make the path itself impossible: a directory where the file should be (EISDIR).
+    // Root ignores file modes, so make the path itself impossible: a directory where the database should be.
     h = await startBotHarness({}, async (root) => {
-      await fs.mkdir(path.join(root, 'data/answers.jsonl'), { recursive: true });
+      await fs.mkdir(path.join(root, 'data/briefing.db'), { recursive: true });
     });
   });
   // close() shuts the bot down (client destroyed) before it closes the stand-in.
@@ -49,14 +50,40 @@ describe('an answer log that cannot be written', () => {
 
     const warnings = h.logs.filter((l) => l.event === 'answer-log-unwritable');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, code: 'EISDIR' });
+    expect(warnings[0]).toMatchObject({ level: 40, code: 'SQLITE_CANTOPEN' });
     expect(h.logs.some((l) => l.msg === 'handling failed')).toBe(false);
 
-    await fs.rm(path.join(h.root, 'data/answers.jsonl'), { recursive: true });
+    await fs.rm(path.join(h.root, 'data/briefing.db'), { recursive: true });
     const third = h.fake.sendSlash('ask', [str('question', 'Siapa Menteri Luar Negeri Jepang?')], { userId: newUser() });
     const c = await h.fake.waitForFinal(third.token);
     expect(c.body.components[0].components.map((x: { custom_id: string }) => x.custom_id.split(':')[1])).toEqual(['sources', 'up', 'down']);
     expect(h.logs.filter((l) => l.event === 'answer-log-writable')).toHaveLength(1);
+  });
+});
+
+describe('a corrupt database', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    // Not a SQLite file at all (a disk error, someone's copy gone wrong): SQLITE_NOTADB on the first use.
+    h = await startBotHarness({}, async (root) => {
+      await fs.mkdir(path.join(root, 'data'), { recursive: true });
+      await fs.writeFile(path.join(root, 'data/briefing.db'), Buffer.alloc(8192, 0x5a));
+    });
+  });
+  afterAll(() => h?.close());
+
+  it('never stops answers: warned once, answered without buttons, a button on an unknown answer is refused politely', async () => {
+    const first = h.fake.sendSlash('ask', [str('question', 'Siapa Menteri Luar Negeri Jepang?')], { userId: newUser() });
+    const second = h.fake.sendSlash('ask', [str('question', 'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?')], { userId: newUser() });
+    const [a, b] = await Promise.all([h.fake.waitForFinal(first.token), h.fake.waitForFinal(second.token)]);
+    expect(a.body.embeds[0].description).toContain('Motegi');
+    expect(b.body.embeds[0].description).toContain('San Francisco');
+    expect(buttonsOf(a)).toEqual([]);
+    expect(buttonsOf(b)).toEqual([]);
+    const warnings = h.logs.filter((l) => l.event === 'answer-log-unwritable');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, code: 'SQLITE_NOTADB' });
+    expect(h.logs.some((l) => l.msg === 'handling failed')).toBe(false);
   });
 });
 
@@ -80,11 +107,14 @@ describe('hostile seeds, damaged logs and failing Discord calls', () => {
       const seeds = path.join(root, 'seeds');
       await fs.rm(path.join(seeds, path.basename(SEED_FILE)));
       await fs.writeFile(path.join(seeds, 'pertemuan.txt'), HOSTILE_SEED);
-      // An answer log an operator edited by hand: a null line, a record missing its citations, a torn line.
-      const good = { key: GOOD_KEY, time: new Date().toISOString(), kind: 'answer', question: 'Di mana mereka bertemu?', answer: 'San Francisco [1].', mode: 'extractive', abstained: false, citations: [{ n: 1, source: 'seeds/pertemuan.txt', start: 0, end: 30, quote: 'para menteri bertemu di San Francisco', chunkId: 'c0', score: 1 }] };
-      const { citations: _dropped, ...half } = { ...good, key: HALF_KEY };
-      await fs.mkdir(path.join(root, 'data'), { recursive: true });
-      await fs.writeFile(path.join(root, 'data/answers.jsonl'), ['null', JSON.stringify(good), JSON.stringify(half), '7', '{"key":'].join('\n') + '\n');
+      // An answer log an operator edited by hand: a record whose citations were cut short, one with a null citation.
+      const file = path.join(root, 'data/briefing.db');
+      const citations = [{ n: 1, source: 'seeds/pertemuan.txt', start: 0, end: 30, quote: 'para menteri bertemu di San Francisco', chunkId: 'c0', score: 1 }];
+      const insert = openDataDatabase(file).db.prepare('INSERT INTO answers (key, time_ms, kind, mode, abstained, question, answer, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      insert.run(GOOD_KEY, Date.now(), 'answer', 'extractive', 0, 'Di mana mereka bertemu?', 'San Francisco [1].', JSON.stringify(citations));
+      insert.run(HALF_KEY, Date.now(), 'answer', 'extractive', 0, 'Di mana mereka bertemu?', 'San Francisco [1].', JSON.stringify(citations).slice(0, 40));
+      insert.run('nullCite01', Date.now(), 'answer', 'extractive', 0, 'Di mana mereka bertemu?', 'San Francisco [1].', '[null]');
+      closeDataDatabase(file);
     });
   });
   afterAll(async () => {
@@ -93,13 +123,15 @@ describe('hostile seeds, damaged logs and failing Discord calls', () => {
     expect(raw).not.toContain(h.fake.token);
   });
 
-  it('older buttons keep working when the answer log has null and half-written lines', async () => {
+  it('older buttons keep working when the answer log has damaged records', async () => {
     const shown = h.fake.sendButton(`bb:sources:${GOOD_KEY}`, { userId: newUser() });
     const reply = await h.fake.waitForFinal(shown.token);
     expect(reply.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });
     expect(reply.body.data.content).toContain('para menteri bertemu di San Francisco');
     const half = h.fake.sendButton(`bb:up:${HALF_KEY}`, { userId: newUser() });
     expect((await h.fake.waitForFinal(half.token)).body.data.content).toBe('I no longer have this answer. Please ask again.');
+    const nulled = h.fake.sendButton('bb:sources:nullCite01', { userId: newUser() });
+    expect((await h.fake.waitForFinal(nulled.token)).body.data.content).toBe('I no longer have this answer. Please ask again.');
     expect(h.logs.some((l) => l.msg === 'handling failed')).toBe(false);
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createHash, createHmac } from 'node:crypto';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
+import Database from 'better-sqlite3';
 import { DiscordAPIError, HTTPError, PermissionsBitField, PermissionFlagsBits } from 'discord.js';
 import { RateLimiter } from '../src/discord/rateLimiter.js';
 import { loadDiscordConfig, applicationIdFromToken } from '../src/discord/config.js';
@@ -45,11 +46,13 @@ describe('RateLimiter', () => {
 describe('configuration', () => {
   it('reads defaults and validates every variable in one line', () => {
     const config = loadDiscordConfig({ DISCORD_TOKEN: TOKEN }, '/root');
-    expect(config).toMatchObject({ apiUrl: 'https://discord.com/api', allowDms: true, answerInThread: false, rateLimitUserPerMin: 6, feedbackFile: '/root/data/feedback.jsonl' });
+    expect(config).toMatchObject({ apiUrl: 'https://discord.com/api', allowDms: true, answerInThread: false, rateLimitUserPerMin: 6, dataDbFile: '/root/data/briefing.db', answerLogRetentionDays: 30 });
+    expect(loadDiscordConfig({ DISCORD_TOKEN: TOKEN, DATA_DB_FILE: 'var/bot.db', ANSWER_LOG_RETENTION_DAYS: '7' }, '/root')).toMatchObject({ dataDbFile: '/root/var/bot.db', answerLogRetentionDays: 7 });
     expect(() => loadDiscordConfig({})).toThrow(ConfigError);
     expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, ALLOWED_GUILD_IDS: '123456789012345678,abc' })).toThrow(/ALLOWED_GUILD_IDS/);
     expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, DISCORD_API_URL: 'ftp://x' })).toThrow(/DISCORD_API_URL/);
     expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, RATE_LIMIT_USER_PER_MIN: 'many' })).toThrow(/RATE_LIMIT_USER_PER_MIN/);
+    expect(() => loadDiscordConfig({ DISCORD_TOKEN: TOKEN, ANSWER_LOG_RETENTION_DAYS: '0' })).toThrow(/ANSWER_LOG_RETENTION_DAYS/);
     try {
       loadDiscordConfig({ DISCORD_TOKEN: 'secret-looking-value' });
     } catch (error) {
@@ -120,16 +123,17 @@ describe('InFlight', () => {
 
 describe('stores', () => {
   it('the answer log survives a restart (a new instance finds old keys)', async () => {
-    const file = path.join(dir, 'answers.jsonl');
+    const file = path.join(dir, 'restart.db');
     const first = new AnswerLog(file);
     const logged = await first.add({ kind: 'answer', question: 'q', answer: 'a', mode: 'extractive', abstained: false, citations: [] });
     expect(logged.key).toMatch(/^[A-Za-z0-9_-]{10}$/);
+    await first.flush();
     expect((await new AnswerLog(file).get(logged.key))?.question).toBe('q');
     expect(await new AnswerLog(file).get('missingkey0')).toBeUndefined();
   });
 
-  it('feedback is append-only JSONL, a torn last line is skipped, the latest vote per user and answer counts', async () => {
-    const file = path.join(dir, 'feedback.jsonl');
+  it('feedback goes to the database, the latest vote per user and answer counts', async () => {
+    const file = path.join(dir, 'feedback.db');
     const store = new FeedbackStore(file);
     const secret = Buffer.alloc(32, 7);
     const record = (vote: 'up' | 'down', user: string, key: string, question: string): FeedbackRecord => ({ time: new Date().toISOString(), vote, answerKey: key, question, answer: 'a', citations: [], userHash: hashUserId(user, secret), guildId: null });
@@ -138,9 +142,9 @@ describe('stores', () => {
     void store.record(record('up', 'u2', 'k1', 'Who?'));
     void store.record(record('down', 'u2', 'k2', 'Where?'));
     await store.flush();
-    await fs.appendFile(file, '{"torn":');
     const all = await store.readAll();
     expect(all).toHaveLength(4);
+    expect(all.map((r) => r.vote)).toEqual(['up', 'down', 'up', 'down']);
     expect(summarizeFeedback(all)).toMatchObject({ total: 3, up: 1, down: 2, voters: 2 });
     const lines: string[] = [];
     await printFeedback(file, 5, (l) => lines.push(l));
@@ -150,38 +154,69 @@ describe('stores', () => {
 });
 
 describe('stores read back what an operator or a crash left behind', () => {
-  const answer = (key: string) => ({ key, time: new Date().toISOString(), kind: 'answer', question: 'Siapa?', answer: 'Motegi [1].', mode: 'extractive', abstained: false, citations: [{ n: 1, source: 'seeds/a.txt', start: 0, end: 6, quote: 'Motegi', chunkId: 'c0', score: 1 }] });
-  const vote = (user: string, v: 'up' | 'down') => ({ time: '2024-01-01T00:00:00.000Z', vote: v, answerKey: 'k1', question: 'Who?', answer: 'a', citations: [], userHash: user, guildId: null });
-  /** null, a number, an array, a record missing a field, a field of the wrong type, a torn line. */
-  const badLines = (good: Record<string, unknown>) => {
-    const { question: _dropped, ...missing } = good;
-    return ['null', '42', '[]', JSON.stringify(missing), JSON.stringify({ ...good, citations: [null] }), '{"torn":'];
-  };
+  const citation = { n: 1, source: 'seeds/a.txt', start: 0, end: 6, quote: 'Motegi', chunkId: 'c0', score: 1 };
+  /** A database with one good row per table, then rows an operator damaged by hand: each column made wrong once. */
+  async function damaged(file: string): Promise<void> {
+    const log = new AnswerLog(file);
+    await log.add({ kind: 'answer', question: 'Siapa?', answer: 'Motegi [1].', mode: 'extractive', abstained: false, citations: [citation] });
+    await log.flush();
+    const db = new Database(file);
+    try {
+      const now = Date.now();
+      const answer = db.prepare('INSERT INTO answers (key, time_ms, kind, mode, abstained, question, answer, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      answer.run('goodKey001', now, 'answer', 'extractive', 0, 'Siapa?', 'Motegi [1].', JSON.stringify([citation]));
+      answer.run('tornKey001', now, 'answer', 'extractive', 0, 'Siapa?', 'Motegi [1].', '[{"n":1,');
+      answer.run('nullCite01', now, 'answer', 'extractive', 0, 'Siapa?', 'Motegi [1].', JSON.stringify([null]));
+      answer.run('kindKey001', now, 'poem', 'extractive', 0, 'Siapa?', 'Motegi [1].', '[]');
+      answer.run('abstKey001', now, 'answer', 'extractive', 7, 'Siapa?', 'Motegi [1].', '[]');
+      answer.run('blobQuest1', now, 'answer', 'extractive', 0, Buffer.from('Siapa?'), 'Motegi [1].', '[]');
+      answer.run('textTime01', 'yesterday', 'answer', 'extractive', 0, 'Siapa?', 'Motegi [1].', '[]');
+      const vote = db.prepare('INSERT INTO feedback (time_ms, vote, answer_key, question, answer, citations, user_hash, guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      vote.run(now, 'up', 'k1', 'Who?', 'a', '[]', 'h1', null);
+      vote.run(now, 'maybe', 'k1', 'Who?', 'a', '[]', 'h2', null);
+      vote.run(now, 'down', 'k1', 'Who?', 'a', '{"torn":', 'h2', null);
+      vote.run(now, 'down', 'k1', 'Who?', 'a', '[null]', 'h2', null);
+      vote.run(now, 'down', 'k1', Buffer.from('Who?'), 'a', '[]', 'h2', null);
+      vote.run(now, 'down', 'k1', 'Who?', 'a', '[]', Buffer.from('h2'), null);
+      vote.run('yesterday', 'down', 'k1', 'Who?', 'a', '[]', 'h2', null);
+      vote.run(now, 'down', 'k1', 'Who?', 'a', '[]', 'h2', Buffer.from('1'));
+      vote.run(now, 'down', 'k1', 'Who?', 'a', '[]', 'h3', null);
+    } finally {
+      db.close();
+    }
+  }
 
-  it('the answer log skips null and half-written records: older buttons still find their answer', async () => {
-    const file = path.join(dir, 'answers-damaged.jsonl');
-    const lines = [JSON.stringify(answer('goodKey001')), ...badLines(answer('badKey0001'))];
-    await fs.writeFile(file, `${lines.join('\n')}\n`);
+  it('the answer log skips damaged records: older buttons still find their answer', async () => {
+    const file = path.join(dir, 'answers-damaged.db');
+    await damaged(file);
     const log = new AnswerLog(file);
     expect((await log.get('goodKey001'))?.answer).toBe('Motegi [1].');
-    expect(await log.get('badKey0001')).toBeUndefined();
+    for (const key of ['tornKey001', 'nullCite01', 'kindKey001', 'abstKey001', 'blobQuest1', 'textTime01']) expect(await log.get(key)).toBeUndefined();
     expect(await log.get('missingkey')).toBeUndefined();
+    await log.flush();
   });
 
-  it('npm run feedback summarises the readable votes and counts the bad lines (exit 0)', async () => {
-    const file = path.join(dir, 'feedback-damaged.jsonl');
-    const lines = [JSON.stringify(vote('h1', 'up')), ...badLines(vote('h2', 'down')), JSON.stringify(vote('h3', 'down'))];
-    await fs.writeFile(file, `${lines.join('\n')}\n`);
-    const r = await runCli('src/cli/feedback.ts', ['--file', file]);
+  it('npm run feedback summarises the readable votes and counts the bad records (exit 0)', async () => {
+    const file = path.join(dir, 'feedback-damaged.db');
+    await damaged(file);
+    const r = await runCli('src/cli/feedback.ts', ['--db', file]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/2 votes from 2 people — 👍 1 · 👎 1 \(50% positive\)/);
-    expect(r.stdout).toContain(`Skipped 6 unreadable lines in ${file}.`);
+    expect(r.stdout).toContain(`Skipped 7 unreadable records in ${file}.`);
+  });
+
+  it('npm run feedback on a database that does not exist says so and creates nothing', async () => {
+    const file = path.join(dir, 'none', 'briefing.db');
+    const r = await runCli('src/cli/feedback.ts', ['--db', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`No feedback yet (${file}).`);
+    await expect(fs.stat(path.dirname(file))).rejects.toThrow();
   });
 
   it('user ids are hashed with a per-installation secret: generated once, 0600, shared by every store, never the public salt', async () => {
     const data = path.join(dir, 'install', 'data');
-    const file = path.join(data, 'feedback.jsonl');
+    const file = path.join(data, 'briefing.db');
     // Two stores asking at once on a fresh install agree on one secret.
     const [a, b] = await Promise.all([new FeedbackStore(file).hashUser('123456789012345678'), new FeedbackStore(file).hashUser('123456789012345678')]);
     expect(a).toBe(b);
@@ -197,7 +232,7 @@ describe('stores read back what an operator or a crash left behind', () => {
     expect((await fs.readdir(data)).sort()).toEqual(['user-hash.secret']);
     expect(await new FeedbackStore(file).hashUser('123456789012345678')).toBe(a);
     // Another installation gets another secret, so the same user hashes differently.
-    expect(await new FeedbackStore(path.join(dir, 'other', 'feedback.jsonl')).hashUser('123456789012345678')).not.toBe(a);
+    expect(await new FeedbackStore(path.join(dir, 'other', 'briefing.db')).hashUser('123456789012345678')).not.toBe(a);
   });
 });
 

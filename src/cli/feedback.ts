@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { runCli, strictCommand, parseIntOption } from './common.js';
-import { readString } from '../config.js';
-import { FeedbackStore, summarizeFeedback } from '../discord/feedbackStore.js';
+import { loadSettings } from '../configSchema.js';
+import { readFeedbackFile, summarizeFeedback } from '../discord/feedbackStore.js';
 
-/** `npm run feedback`: what users thought of the answers (from FEEDBACK_FILE, written by the Discord bot). */
+/** `npm run feedback`: what users thought of the answers (from DATA_DB_FILE, written by the Discord bot). */
 export async function printFeedback(file: string, top: number, print: (line: string) => void = console.log): Promise<void> {
-  const { records, skipped } = await new FeedbackStore(file).read();
-  // Lines that are torn, not JSON or missing a field are left out, and said so (last, after the summary).
-  const noteSkipped = () => skipped > 0 && print(`Skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} in ${file}.`);
+  const { records, skipped } = readFeedbackFile(file);
+  // Records with a field missing or of the wrong kind are left out, and said so (last, after the summary).
+  const noteSkipped = () => skipped > 0 && print(`Skipped ${skipped} unreadable record${skipped === 1 ? '' : 's'} in ${file}.`);
   if (records.length === 0) {
     print(`No feedback yet (${file}).`);
     noteSkipped();
@@ -34,11 +34,11 @@ export async function printFeedback(file: string, top: number, print: (line: str
 export async function main(args: string[]): Promise<void> {
   const program = strictCommand(new Command('feedback'))
     .description('Summarise the 👍/👎 feedback recorded by the Discord bot')
-    .option('--file <path>', 'feedback file (default FEEDBACK_FILE or data/feedback.jsonl)')
+    .option('--db <path>', 'the bot\'s database (default DATA_DB_FILE or data/briefing.db)')
     .option('--top <n>', 'questions listed per group', parseIntOption('--top', 1, 100), 5)
     .parse(args, { from: 'user' });
-  const options = program.opts<{ file?: string; top: number }>();
-  const file = path.resolve(options.file ?? readString(process.env, 'FEEDBACK_FILE', 'data/feedback.jsonl'));
+  const options = program.opts<{ db?: string; top: number }>();
+  const file = path.resolve(options.db ?? loadSettings(process.env).DATA_DB_FILE);
   await printFeedback(file, options.top);
 }
 

@@ -20,8 +20,10 @@ export interface DiscordConfig {
   maxQuestionChars: number;
   /** How many earlier turns of a thread are given to the engine as history. */
   threadHistoryTurns: number;
-  feedbackFile: string;
-  answerLogFile: string;
+  /** DATA_DB_FILE: the SQLite database holding the answer log and the feedback. */
+  dataDbFile: string;
+  /** ANSWER_LOG_RETENTION_DAYS: how long answers (and so their buttons) are kept. */
+  answerLogRetentionDays: number;
   logContent: boolean;
   logLevel: string;
   /** How long in-flight replies get to finish on SIGINT/SIGTERM before they are failed politely. */
@@ -64,8 +66,8 @@ export function loadDiscordConfig(env: Env = process.env, rootDir = process.cwd(
     rateLimitGuildPerMin: s.RATE_LIMIT_GUILD_PER_MIN,
     maxQuestionChars: s.MAX_QUESTION_CHARS,
     threadHistoryTurns: s.THREAD_HISTORY_TURNS,
-    feedbackFile: path.resolve(rootDir, s.FEEDBACK_FILE),
-    answerLogFile: path.resolve(rootDir, s.ANSWER_LOG_FILE),
+    dataDbFile: path.resolve(rootDir, s.DATA_DB_FILE),
+    answerLogRetentionDays: s.ANSWER_LOG_RETENTION_DAYS,
     logContent: s.LOG_CONTENT,
     logLevel: s.LOG_LEVEL,
     shutdownGraceMs: s.SHUTDOWN_GRACE_MS,
