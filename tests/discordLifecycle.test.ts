@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { FakeDiscord, fakeToken } from './helpers/fakeDiscord.js';
 import { tempProject, ROOT } from './helpers/tempProject.js';
-import { readJsonl, until } from './helpers/discordBotHarness.js';
+import { until } from './helpers/discordBotHarness.js';
+import { readFeedbackFile } from '../src/discord/feedbackStore.js';
 import { compiledEntry } from './helpers/runCli.js';
 
 /**
@@ -45,8 +46,7 @@ beforeAll(async () => {
   baseEnv = {
     SEEDS_DIR: project.seeds,
     VECTORSTORE_DIR: project.store,
-    FEEDBACK_FILE: path.join(project.root, 'feedback.jsonl'),
-    ANSWER_LOG_FILE: path.join(project.root, 'answers.jsonl'),
+    DATA_DB_FILE: path.join(project.root, 'briefing.db'),
     DISCORD_API_URL: fake.apiUrl,
   };
 });
@@ -91,7 +91,7 @@ describe('bot process', () => {
       expect(Date.now() - started).toBeLessThan(5000);
       expect(connectionsBefore).toBe(1);
       await until(() => fake.openConnections === 0, 2000, 'the gateway connection to close');
-      expect((await readJsonl(baseEnv.FEEDBACK_FILE)).map((r) => r.vote)).toEqual(['up']);
+      expect(readFeedbackFile(baseEnv.DATA_DB_FILE).records.map((r) => r.vote)).toEqual(['up']);
       expect(run.stdout()).toContain('"event":"stopped"');
       expect(run.stdout() + run.stderr()).not.toContain(fake.token);
     } finally {

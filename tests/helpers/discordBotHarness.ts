@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { BriefingService } from '../../src/service.js';
@@ -34,8 +33,7 @@ export async function startBotHarness(extraEnv: Record<string, string> = {}, bef
   const env: Record<string, string> = {
     SEEDS_DIR: project.seeds,
     VECTORSTORE_DIR: project.store,
-    FEEDBACK_FILE: path.join(project.root, 'data/feedback.jsonl'),
-    ANSWER_LOG_FILE: path.join(project.root, 'data/answers.jsonl'),
+    DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
     DISCORD_TOKEN: fake.token,
     DISCORD_API_URL: fake.apiUrl,
     RATE_LIMIT_USER_PER_MIN: '100',
@@ -80,14 +78,6 @@ export async function startBotHarness(extraEnv: Record<string, string> = {}, bef
       await project.cleanup();
     },
   };
-}
-
-export async function readJsonl(file: string): Promise<Record<string, unknown>[]> {
-  try {
-    return (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  } catch {
-    return [];
-  }
 }
 
 export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
