@@ -97,7 +97,7 @@ export class AnswerEngine {
         notice = this.fallbackNotice(error, language);
       }
     }
-    const gathered = await gatherEvidence(kb, standalone, language, { k: this.config.retrieveK, history, source: options.source });
+    const gathered = await gatherEvidence(kb, standalone, language, { k: this.config.retrieveK, history, source: options.source, v1Confidence: !this.reader });
     const reading = this.reader ? readEvidence(this.reader, kb, gathered) : null;
     const evidence: Evidence = reading ? { ...gathered, ranked: reading.ranked, confidence: reading.answerProbability } : gathered;
     const bestSpan = reading?.span ?? null;

@@ -20,6 +20,8 @@ export interface GatherOptions {
   k: number;
   history?: Turn[];
   source?: string;
+  /** Compute the first engine's confidence (v1). The trained reader computes its own: skip it there. */
+  v1Confidence?: boolean;
 }
 
 export async function gatherEvidence(kb: KnowledgeBase, question: string, language: Language, options: GatherOptions): Promise<Evidence> {
@@ -31,5 +33,6 @@ export async function gatherEvidence(kb: KnowledgeBase, question: string, langua
   const hits = await kb.search(query, { k: options.k, source: options.source });
   const analysis = analyzeQuestion(question, language, own, carried, stats);
   const ranked = scoreSentences(analysis, hits);
-  return { analysis, hits, ranked, confidence: confidenceOf(kb, stats, analysis, ranked[0]), retrieveMs: performance.now() - started };
+  const confidence = options.v1Confidence === false ? 0 : confidenceOf(kb, stats, analysis, ranked[0]);
+  return { analysis, hits, ranked, confidence, retrieveMs: performance.now() - started };
 }
