@@ -24,6 +24,17 @@ function buttonsOf(r: RecordedRequest): unknown[] {
   return (r.body.components ?? []) as unknown[];
 }
 
+/** Two /ask at once are both answered, without the buttons that need the answer log. */
+async function expectTwoAnswersWithoutButtons(h: BotHarness): Promise<void> {
+    const first = h.fake.sendSlash('ask', [str('question', 'Siapa Menteri Luar Negeri Jepang?')], { userId: newUser() });
+    const second = h.fake.sendSlash('ask', [str('question', 'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?')], { userId: newUser() });
+    const [a, b] = await Promise.all([h.fake.waitForFinal(first.token), h.fake.waitForFinal(second.token)]);
+    expect(a.body.embeds[0].description).toContain('Motegi');
+    expect(b.body.embeds[0].description).toContain('San Francisco');
+    expect(buttonsOf(a)).toEqual([]);
+    expect(buttonsOf(b)).toEqual([]);
+}
+
 describe('an answer log that cannot be written', () => {
   let h: BotHarness;
   beforeAll(async () => {
@@ -36,13 +47,7 @@ describe('an answer log that cannot be written', () => {
   afterAll(() => h?.close());
 
   it('never stops answers: warned once, answered without buttons; buttons come back once it is writable', async () => {
-    const first = h.fake.sendSlash('ask', [str('question', 'Siapa Menteri Luar Negeri Jepang?')], { userId: newUser() });
-    const second = h.fake.sendSlash('ask', [str('question', 'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?')], { userId: newUser() });
-    const [a, b] = await Promise.all([h.fake.waitForFinal(first.token), h.fake.waitForFinal(second.token)]);
-    expect(a.body.embeds[0].description).toContain('Motegi');
-    expect(b.body.embeds[0].description).toContain('San Francisco');
-    expect(buttonsOf(a)).toEqual([]);
-    expect(buttonsOf(b)).toEqual([]);
+    await expectTwoAnswersWithoutButtons(h);
     const asked = h.fake.sendMessage({ content: `<@${h.fake.botUserId}> siapa Menteri Luar Negeri Jepang?`, userId: newUser(), mentionBot: true });
     const reply = await h.fake.waitForRequest((r) => r.method === 'POST' && r.body?.message_reference?.message_id === asked.id);
     expect(reply.body.embeds[0].description).toContain('Motegi');
@@ -73,13 +78,7 @@ describe('a corrupt database', () => {
   afterAll(() => h?.close());
 
   it('never stops answers: warned once, answered without buttons, a button on an unknown answer is refused politely', async () => {
-    const first = h.fake.sendSlash('ask', [str('question', 'Siapa Menteri Luar Negeri Jepang?')], { userId: newUser() });
-    const second = h.fake.sendSlash('ask', [str('question', 'Di mana Kang Kyung-wha dan Mike Pompeo bertemu?')], { userId: newUser() });
-    const [a, b] = await Promise.all([h.fake.waitForFinal(first.token), h.fake.waitForFinal(second.token)]);
-    expect(a.body.embeds[0].description).toContain('Motegi');
-    expect(b.body.embeds[0].description).toContain('San Francisco');
-    expect(buttonsOf(a)).toEqual([]);
-    expect(buttonsOf(b)).toEqual([]);
+    await expectTwoAnswersWithoutButtons(h);
     const warnings = h.logs.filter((l) => l.event === 'answer-log-unwritable');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, code: 'SQLITE_NOTADB' });
