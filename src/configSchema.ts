@@ -3,7 +3,7 @@ import { ConfigError } from './errors.js';
 
 /**
  * Every environment variable the project reads, in one zod schema: its type, range and default. Each command
- * validates the whole environment before doing any work (src/cli/common.ts), and every problem is reported at
+ * validates the whole environment before doing any work (src/cli/common.ts runCliMain; the bot in src/discord/start.ts), and every problem is reported at
  * once, one line each. README's configuration table and `.env.example` list the same variables (a test checks
  * `.env.example` against this schema). The typed loaders (src/config.ts, src/llm/config.ts, …) read from here.
  */

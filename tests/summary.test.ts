@@ -6,7 +6,7 @@ import { createSummarizer, Summarizer } from '../src/summary/summarizer.js';
 import { splitSentences } from '../src/text/sentences.js';
 import { UserInputError } from '../src/errors.js';
 import type { SummaryResult, SummaryStyle } from '../src/summary/types.js';
-import { generateSyntheticBriefing, writeSyntheticBriefing } from '../src/summary/syntheticBriefing.js';
+import { generateSyntheticBriefing, writeSyntheticBriefing } from '../src/bench/syntheticBriefing.js';
 import { ROOT, tempProject } from './helpers/tempProject.js';
 
 type Project = Awaited<ReturnType<typeof tempProject>>;

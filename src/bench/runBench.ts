@@ -238,7 +238,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const discord = options.skipExtras ? 'skipped' : await optionalBench('./discordLatency.js', 'benchmarkDiscord', [], options.log);
   const summary = options.skipExtras
     ? 'skipped'
-    : await optionalBench('../summary/benchSummary.js', 'runSummaryBench', [{ rootDir: options.rootDir, log: options.log }], options.log);
+    : await optionalBench('./summaryBench.js', 'runSummaryBench', [{ rootDir: options.rootDir, log: options.log }], options.log);
   return {
     machine: machineInfo(),
     config: {

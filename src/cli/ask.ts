@@ -5,7 +5,8 @@ import { answerJson } from '../answer/toJson.js';
 import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import { BriefingService } from '../service.js';
-import { cleanQuery, readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
+import { readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
+import { cleanQuery } from '../text/userInput.js';
 
 /** `npm run ask -- [--json] [--source S] "question"` or `--json --batch FILE` (one question per line). */
 export async function main(args: string[]): Promise<void> {

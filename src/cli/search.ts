@@ -3,7 +3,8 @@ import { terminalSafe } from '../answer/renderText.js';
 import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
-import { cleanQuery, parseIntOption, readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
+import { parseIntOption, readBatchFile, runCli, strictCommand, type BatchItem } from './common.js';
+import { cleanQuery } from '../text/userInput.js';
 
 export interface SearchOutput {
   query: string;

@@ -3,7 +3,8 @@ import { loadCoreConfig } from '../config.js';
 import { UserInputError } from '../errors.js';
 import type { IndexedDocument } from '../chunk/chunker.js';
 import { MAX_TOPIC_CHARS, SUMMARY_STYLES, type SummaryRequest, type SummaryResult, type SummaryStyle } from '../summary/types.js';
-import { cleanQuery, runCli, strictCommand } from './common.js';
+import { runCli, strictCommand } from './common.js';
+import { cleanQuery } from '../text/userInput.js';
 import { createProgress } from './progress.js';
 
 interface SummaryOptions {

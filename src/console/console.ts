@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { createAnswerEngine, type AnswerEngine } from '../answer/engine.js';
 import { renderAnswerText, renderSources, terminalSafe } from '../answer/renderText.js';
 import type { Turn } from '../answer/types.js';
-import { cleanQuery } from '../cli/common.js';
+import { cleanQuery } from '../text/userInput.js';
 import { UserInputError, oneLine } from '../errors.js';
 import type { BriefingService } from '../service.js';
 import { parseLine, type ConsoleCommand } from './parseLine.js';

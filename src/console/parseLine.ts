@@ -1,4 +1,4 @@
-import { stripControls } from '../cli/common.js';
+import { stripControls } from '../text/userInput.js';
 import { SUMMARY_STYLES, type SummaryStyle } from '../summary/types.js';
 
 /** What one line typed at the console asks for. Plain text is a question. */

@@ -1,6 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from 'discord.js';
 import type { AnswerResult, Turn } from '../answer/types.js';
-import { cleanQuery } from '../cli/common.js';
+import { cleanQuery } from '../text/userInput.js';
 import type { BotContext } from './context.js';
 import type { LoggedAnswer } from './answerLog.js';
 import { renderAnswerButtons, renderAnswerEmbed, renderAnswerText } from './render.js';

@@ -1,6 +1,6 @@
 import { PermissionFlagsBits, type Message, type SendableChannels } from 'discord.js';
 import type { Turn } from '../answer/types.js';
-import { stripControls } from '../cli/common.js';
+import { stripControls } from '../text/userInput.js';
 import type { BotContext } from './context.js';
 import { answerMessages, answerQuestion, textMessage, type AnswerChannel } from './answering.js';
 import { reportFailure, newErrorId } from './errors.js';

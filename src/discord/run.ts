@@ -1,4 +1,4 @@
-import { loadEnvFile } from '../cli/common.js';
+import { loadEnvFile } from '../envFile.js';
 import { startDiscordBot } from './start.js';
 
 /** Runs the bot alone (`tsx src/discord/run.ts`); `npm start` does the same through src/main.ts when DISCORD_TOKEN is set. */

@@ -1,5 +1,5 @@
 import type { BriefingService } from '../service.js';
-import { cleanQuery } from '../cli/common.js';
+import { cleanQuery } from '../text/userInput.js';
 import { detectLanguage, type Language } from '../text/language.js';
 import { loadSummaryConfig, type SummaryConfig } from './config.js';
 import { SummaryCache, summaryCacheKey } from './cache.js';

@@ -3,7 +3,7 @@ import type { BotContext, SlashCommand } from '../context.js';
 import { NO_MENTIONS } from '../answering.js';
 import { QUESTION_PRECONDITIONS } from '../preconditions.js';
 import { renderSearchEmbed } from '../render.js';
-import { cleanQuery } from '../../cli/common.js';
+import { cleanQuery } from '../../text/userInput.js';
 
 export const data = new SlashCommandBuilder()
   .setName('search')

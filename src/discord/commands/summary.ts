@@ -3,7 +3,7 @@ import type { BotContext, SlashCommand } from '../context.js';
 import { NO_MENTIONS } from '../answering.js';
 import { QUESTION_PRECONDITIONS } from '../preconditions.js';
 import { renderSummaryEmbed } from '../render.js';
-import { cleanQuery } from '../../cli/common.js';
+import { cleanQuery } from '../../text/userInput.js';
 import { SUMMARY_STYLES, type SummaryStyle } from '../../summary/types.js';
 
 export const data = new SlashCommandBuilder()

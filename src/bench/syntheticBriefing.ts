@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { splitSentences } from '../text/sentences.js';
-import { isProse } from './candidates.js';
+import { isProse } from '../summary/candidates.js';
 import { seededRandom as random } from '../util/random.js';
 
 /**

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCoreConfig } from '../config.js';
 import { BriefingService } from '../service.js';
-import { createSummarizer } from './summarizer.js';
+import { createSummarizer } from '../summary/summarizer.js';
 import { generateSyntheticBriefing, writeSyntheticBriefing } from './syntheticBriefing.js';
-import type { SummaryRequest } from './types.js';
+import type { SummaryRequest } from '../summary/types.js';
 
 /**
  * Summary latency, cold (empty cache) and cached, for the seed and for a generated briefing of N documents.
  * Runs in a temp folder (own seeds, store and cache); never touches the project's vectorstore/.
- * `npx tsx src/summary/benchSummary.ts [documents]`, or call `runSummaryBench()` from `npm run bench`.
+ * `npx tsx src/bench/summaryBench.ts [documents]`, or call `runSummaryBench()` from `npm run bench`.
  */
 export interface SummaryBenchRow {
   briefing: string;
