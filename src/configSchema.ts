@@ -91,6 +91,32 @@ const discordIds = () =>
     return bad ? { problem: `must be a comma-separated list of Discord ids, got "${clip(bad)}"` } : ids;
   });
 
+// Never echoed back: it may hold a password.
+const postgresUrl = () =>
+  variable((value) => {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') return value;
+    } catch {
+      // reported below
+    }
+    return { problem: 'must be a postgres:// or postgresql:// URL (not echoed: it may hold a password)' };
+  });
+/** `auto` (Discord's recommendation from /gateway/bot) or a whole number of shards. */
+const shardCount = () =>
+  variable((value): number | 'auto' | { problem: string } => {
+    if (value.toLowerCase() === 'auto') return 'auto';
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) return { problem: `must be auto or a whole number from 1 to 10000, got "${clip(value)}"` };
+    return Number(value);
+  });
+const shardIds = () =>
+  variable((value) => {
+    const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = parts.find((p) => !/^\d+$/.test(p) || Number(p) > 9_999);
+    if (bad !== undefined || parts.length === 0) return { problem: `must be a comma-separated list of shard numbers, got "${clip(bad ?? value)}"` };
+    return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+  });
+
 /** Three base64url segments: the shape of every bot token. Checked so a pasted client secret fails clearly. */
 export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}$/;
 // Never echoed back: it is a secret.
@@ -159,6 +185,11 @@ const fields = {
   THREAD_HISTORY_TURNS: withDefault(wholeNumber(0, 20), 4),
   DATA_DB_FILE: withDefault(text(), 'data/briefing.db'),
   ANSWER_LOG_RETENTION_DAYS: withDefault(wholeNumber(1, 3650), 30),
+  // Running at scale (README "Running at scale")
+  DATABASE_URL: postgresUrl(),
+  SHARD_COUNT: shardCount(),
+  SHARD_IDS: shardIds(),
+  SHARD_MODE: withDefault(oneOf(['process', 'single'] as const), 'process'),
   LOG_CONTENT: withDefault(flag(), false),
   LOG_LEVEL: withDefault(oneOf(LOG_LEVELS), 'info'),
   SHUTDOWN_GRACE_MS: withDefault(wholeNumber(0, 60_000), 4000),
@@ -173,6 +204,10 @@ function crossCheck(s: Partial<Settings>): string[] {
   // A custom OpenAI-compatible server may not need a key; the real services do.
   if (s.LLM_PROVIDER === 'openai' && !llmKey && !s.LLM_BASE_URL && !s.OPENAI_BASE_URL) {
     problems.push('LLM_PROVIDER=openai needs LLM_API_KEY or OPENAI_API_KEY (or LLM_BASE_URL for a compatible local server)');
+  }
+  if (s.SHARD_IDS && s.SHARD_COUNT === undefined) problems.push('SHARD_IDS needs SHARD_COUNT (the total number of shards across all hosts)');
+  if (s.SHARD_IDS && typeof s.SHARD_COUNT === 'number' && s.SHARD_IDS.some((id) => id >= (s.SHARD_COUNT as number))) {
+    problems.push(`SHARD_IDS must be below SHARD_COUNT (${s.SHARD_COUNT}): shards are numbered from 0`);
   }
   if (s.LLM_PROVIDER === 'anthropic' && !llmKey) problems.push('LLM_PROVIDER=anthropic needs LLM_API_KEY or ANTHROPIC_API_KEY');
   return problems;
