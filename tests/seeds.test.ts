@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadSeeds } from '../src/seeds/loadSeeds.js';
+import { loadSeeds, scanSeeds, sha256 } from '../src/seeds/loadSeeds.js';
 import { parseMetadata } from '../src/seeds/metadata.js';
 import { tempProject } from './helpers/tempProject.js';
 import { openToEveryone, runUnprivileged, unprivilegedSkipReason } from './helpers/unprivileged.js';
@@ -137,6 +137,30 @@ describe('loadSeeds', () => {
     const scan = await loadSeeds('/nonexistent/seeds', 1000, '/');
     expect(scan.documents).toEqual([]);
     expect(scan.skipped[0].reason).toMatch(/not found/);
+  });
+});
+
+describe('scanSeeds', () => {
+  it('lists the same files as loadSeeds with their sha256 and size, refusing empty and oversized files without parsing', async () => {
+    const p = await tempProject();
+    cleanups.push(p.cleanup);
+    await fs.writeFile(path.join(p.seeds, 'empty.txt'), '');
+    await fs.writeFile(path.join(p.seeds, 'big.txt'), 'x'.repeat(5000));
+    await fs.writeFile(path.join(p.seeds, 'extra.md'), 'Satu kalimat.');
+    const scan = await scanSeeds(p.seeds, 4000, p.root);
+    const loaded = await loadSeeds(p.seeds, 4000, p.root);
+    expect(scan.files.map((f) => [f.source, f.sha256, f.bytes])).toEqual(loaded.documents.map((d) => [d.source, d.sha256, d.bytes]));
+    const extra = scan.files.find((f) => f.source === 'seeds/extra.md')!;
+    expect(extra.sha256).toBe(sha256('Satu kalimat.'));
+    expect(Object.fromEntries(scan.skipped.map((s) => [s.source, s.reason]))).toEqual({
+      'seeds/empty.txt': 'empty file',
+      'seeds/big.txt': 'larger than SEED_MAX_BYTES (5000 > 4000 bytes)',
+    });
+  });
+
+  it('reports a missing seeds folder', async () => {
+    const scan = await scanSeeds('/nonexistent/seeds', 1000, '/');
+    expect(scan).toEqual({ files: [], skipped: [{ source: 'nonexistent/seeds', reason: 'seeds folder not found' }] });
   });
 });
 

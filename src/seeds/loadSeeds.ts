@@ -127,6 +127,61 @@ async function listSeedFiles(seedsDir: string, skipped: SkippedSeed[], rootDir: 
   return [...files.values()];
 }
 
+/** A seed file found by `scanSeeds()`: where it is and what its bytes are, nothing parsed. */
+export interface SeedFile {
+  source: string;
+  /** Path as read (the link's path when reached through an inside symlink). */
+  file: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface SeedFileScan {
+  files: SeedFile[];
+  /** Files refused before parsing (empty, too large, symlink trouble, unreadable). */
+  skipped: SkippedSeed[];
+}
+
+/** Reads one listed file if the cheap checks pass; a refusal goes to `skipped`. */
+async function readChecked(file: string, source: string, maxBytes: number, skipped: SkippedSeed[]): Promise<Buffer | null> {
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size === 0) {
+      skipped.push({ source, reason: 'empty file' });
+      return null;
+    }
+    if (stat.size > maxBytes) {
+      skipped.push({ source, reason: `larger than SEED_MAX_BYTES (${stat.size} > ${maxBytes} bytes)` });
+      return null;
+    }
+    return await fs.readFile(file);
+  } catch (error) {
+    skipped.push({ source, reason: `unreadable (${errorCode(error)})` });
+    return null;
+  }
+}
+
+/**
+ * The seed files with their sha256 and size, without parsing any of them: cheap enough to run at every start
+ * to decide whether the saved store is still current. A file listed here may still be refused by
+ * `loadSeeds()` (not valid UTF-8, a corrupt PDF), which then reports it in its own `skipped`.
+ */
+export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd()): Promise<SeedFileScan> {
+  const skipped: SkippedSeed[] = [];
+  const files: SeedFile[] = [];
+  try {
+    await fs.access(seedsDir);
+  } catch {
+    return { files, skipped: [{ source: toSource(rootDir, seedsDir), reason: 'seeds folder not found' }] };
+  }
+  for (const file of await listSeedFiles(seedsDir, skipped, rootDir)) {
+    const source = toSource(rootDir, file);
+    const bytes = await readChecked(file, source, maxBytes, skipped);
+    if (bytes) files.push({ source, file, sha256: sha256(bytes), bytes: bytes.length });
+  }
+  return { files, skipped };
+}
+
 /** Reads the briefing. A bad file is reported in `skipped` and never stops the rest. */
 export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd()): Promise<SeedScan> {
   const skipped: SkippedSeed[] = [];
@@ -139,34 +194,22 @@ export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = pr
   }
   for (const file of await listSeedFiles(seedsDir, skipped, rootDir)) {
     const source = toSource(rootDir, file);
+    const bytes = await readChecked(file, source, maxBytes, skipped);
+    if (!bytes) continue;
+    let content: string;
     try {
-      const stat = await fs.stat(file);
-      if (stat.size === 0) {
-        skipped.push({ source, reason: 'empty file' });
-        continue;
-      }
-      if (stat.size > maxBytes) {
-        skipped.push({ source, reason: `larger than SEED_MAX_BYTES (${stat.size} > ${maxBytes} bytes)` });
-        continue;
-      }
-      const bytes = await fs.readFile(file);
-      let content: string;
-      try {
-        content = utf8.decode(bytes);
-      } catch {
-        skipped.push({ source, reason: 'not valid UTF-8' });
-        continue;
-      }
-      if (!content.trim()) {
-        skipped.push({ source, reason: 'no text (only whitespace)' });
-        continue;
-      }
-      const { notice, ...metadata } = parseMetadata(content, path.basename(file));
-      if (notice) notices.push({ source, reason: notice });
-      documents.push({ ...metadata, source, content, sha256: sha256(bytes), bytes: bytes.length });
-    } catch (error) {
-      skipped.push({ source, reason: `unreadable (${errorCode(error)})` });
+      content = utf8.decode(bytes);
+    } catch {
+      skipped.push({ source, reason: 'not valid UTF-8' });
+      continue;
     }
+    if (!content.trim()) {
+      skipped.push({ source, reason: 'no text (only whitespace)' });
+      continue;
+    }
+    const { notice, ...metadata } = parseMetadata(content, path.basename(file));
+    if (notice) notices.push({ source, reason: notice });
+    documents.push({ ...metadata, source, content, sha256: sha256(bytes), bytes: bytes.length });
   }
   return { documents, skipped, notices };
 }
