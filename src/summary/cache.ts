@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import type { StoreManifest } from '../store/manifest.js';
 import type { SummaryResult } from './types.js';
+import type { SummaryStore } from '../state/types.js';
 
 /** Bump when summaries would come out differently for the same store and request: old entries stop matching. */
 export const SUMMARY_CACHE_VERSION = 1;
@@ -35,7 +36,7 @@ export function summaryCacheKey(parts: SummaryCacheKey): string {
   ).slice(0, 32);
 }
 
-function isSummaryResult(value: unknown): value is SummaryResult {
+export function isSummaryResult(value: unknown): value is SummaryResult {
   const r = value as SummaryResult;
   return (
     !!r && typeof r === 'object' && typeof r.style === 'string' && typeof r.summary === 'string' &&
@@ -49,7 +50,7 @@ function isSummaryResult(value: unknown): value is SummaryResult {
  * for another key counts as a miss (and is replaced on the next write). Bounded: past `maxEntries`, the least
  * recently used files are deleted (a hit refreshes its file's time).
  */
-export class SummaryCache {
+export class SummaryCache implements SummaryStore {
   constructor(
     readonly dir: string,
     readonly maxEntries: number,
