@@ -14,6 +14,8 @@ export interface CoreConfig {
   seedsDir: string;
   vectorstoreDir: string;
   seedMaxBytes: number;
+  /** Most pages a PDF seed may have. */
+  seedMaxPages: number;
   chunkTargetChars: number;
   chunkOverlapSentences: number;
   embeddings: {
@@ -96,6 +98,7 @@ export function loadCoreConfig(env: Env = process.env, rootDir = process.cwd()):
     seedsDir: path.resolve(rootDir, s.SEEDS_DIR),
     vectorstoreDir: path.resolve(rootDir, s.VECTORSTORE_DIR),
     seedMaxBytes: s.SEED_MAX_BYTES,
+    seedMaxPages: s.SEED_MAX_PAGES,
     chunkTargetChars: s.CHUNK_SIZE,
     chunkOverlapSentences: s.CHUNK_OVERLAP,
     embeddings: {

@@ -135,6 +135,8 @@ const fields = {
   SEEDS_DIR: withDefault(text(), 'seeds'),
   VECTORSTORE_DIR: withDefault(text(), 'vectorstore'),
   SEED_MAX_BYTES: withDefault(wholeNumber(1, 1_000_000_000), 5_000_000),
+  SEED_MAX_PAGES: withDefault(wholeNumber(1, 100_000), 1000),
+  WATCH_SEEDS: withDefault(flag(), true),
   CHUNK_SIZE: withDefault(wholeNumber(100, 8000), 600),
   CHUNK_OVERLAP: withDefault(wholeNumber(0, 5), 1),
   // Embeddings

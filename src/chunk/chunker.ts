@@ -10,6 +10,8 @@ export interface IndexedDocument {
   url?: string;
   content: string;
   sentences: Span[];
+  /** PDFs: offset in `content` where each page starts, so a citation can name its page. */
+  pageStarts?: number[];
 }
 
 export interface Chunk {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseMetadata, type DocumentMetadata } from './metadata.js';
+import { extractText, formatOf, UnreadableDocument, type SeedFormat } from './formats/index.js';
 
 export interface SeedDocument extends DocumentMetadata {
   /** Path relative to the project root, with forward slashes: "seeds/<file>". */
@@ -9,12 +10,22 @@ export interface SeedDocument extends DocumentMetadata {
   content: string;
   sha256: string;
   bytes: number;
+  format: SeedFormat;
+  /** PDFs: offset in `content` where each page starts (page n at index n-1). */
+  pageStarts?: number[];
 }
 
 export interface SkippedSeed {
   source: string;
   reason: string;
+  /** Set when the file was read but refused (not UTF-8, corrupt PDF…): its bytes, so an unchanged bad file is not re-read as new. */
+  sha256?: string;
 }
+
+/** Most pages a PDF may have when the caller does not say (SEED_MAX_PAGES's default). */
+export const DEFAULT_MAX_PAGES = 1000;
+/** A DOCX's text parts may expand to this many times SEED_MAX_BYTES; more is a zip bomb. */
+export const ZIP_EXPANSION_FACTOR = 20;
 
 export interface SeedScan {
   documents: SeedDocument[];
@@ -23,8 +34,6 @@ export interface SeedScan {
   notices: SkippedSeed[];
 }
 
-const SEED_EXTENSIONS = new Set(['.txt', '.md']);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -80,7 +89,7 @@ async function listSeedFiles(seedsDir: string, skipped: SkippedSeed[], rootDir: 
       const full = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) links.push(full);
       else if (entry.isDirectory()) await walk(full, path.join(realDir, entry.name));
-      else if (entry.isFile() && SEED_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+      else if (entry.isFile() && formatOf(entry.name)) {
         files.set(path.join(realDir, entry.name), full);
       }
     }
@@ -112,7 +121,7 @@ async function listSeedFiles(seedsDir: string, skipped: SkippedSeed[], rootDir: 
       }
       return;
     }
-    if (!stat.isFile() || !SEED_EXTENSIONS.has(path.extname(link).toLowerCase())) return;
+    if (!stat.isFile() || !formatOf(link)) return;
     const readAs = files.get(target);
     if (readAs !== undefined) {
       skipped.push({ source: source(link), reason: `same file as ${source(readAs)}, which is read instead` });
@@ -183,7 +192,7 @@ export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = pr
 }
 
 /** Reads the briefing. A bad file is reported in `skipped` and never stops the rest. */
-export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd()): Promise<SeedScan> {
+export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd(), maxPages = DEFAULT_MAX_PAGES): Promise<SeedScan> {
   const skipped: SkippedSeed[] = [];
   const notices: SkippedSeed[] = [];
   const documents: SeedDocument[] = [];
@@ -192,24 +201,34 @@ export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = pr
   } catch {
     return { documents, skipped: [{ source: toSource(rootDir, seedsDir), reason: 'seeds folder not found' }], notices };
   }
+  const limits = { maxPages, maxExpandedBytes: maxBytes * ZIP_EXPANSION_FACTOR };
   for (const file of await listSeedFiles(seedsDir, skipped, rootDir)) {
     const source = toSource(rootDir, file);
     const bytes = await readChecked(file, source, maxBytes, skipped);
     if (!bytes) continue;
-    let content: string;
+    const hash = sha256(bytes);
     try {
-      content = utf8.decode(bytes);
-    } catch {
-      skipped.push({ source, reason: 'not valid UTF-8' });
-      continue;
+      const doc = await readSeedDocument(bytes, path.basename(file));
+      if (doc.notice) notices.push({ source, reason: doc.notice });
+      delete doc.notice;
+      documents.push({ ...doc, source, sha256: hash, bytes: bytes.length });
+    } catch (error) {
+      const reason = error instanceof UnreadableDocument ? error.message : `unreadable (${oneLineMessage(error)})`;
+      skipped.push({ source, reason, sha256: hash });
     }
-    if (!content.trim()) {
-      skipped.push({ source, reason: 'no text (only whitespace)' });
-      continue;
-    }
-    const { notice, ...metadata } = parseMetadata(content, path.basename(file));
-    if (notice) notices.push({ source, reason: notice });
-    documents.push({ ...metadata, source, content, sha256: sha256(bytes), bytes: bytes.length });
   }
   return { documents, skipped, notices };
+
+  async function readSeedDocument(bytes: Uint8Array, fileName: string) {
+    const extracted = await extractText(bytes, fileName, limits);
+    const metadata = parseMetadata(extracted.content, fileName);
+    // The document's own metadata wins over what its first line looks like.
+    if (extracted.title) metadata.title = extracted.title;
+    if (extracted.date) metadata.date = extracted.date;
+    return { ...metadata, content: extracted.content, format: extracted.format, ...(extracted.pageStarts ? { pageStarts: extracted.pageStarts } : {}) };
+  }
+}
+
+function oneLineMessage(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n', 1)[0].slice(0, 160);
 }

@@ -64,7 +64,7 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
 
 async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<OpenedKnowledgeBase> {
   const log = options.log ?? (() => undefined);
-  const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir);
+  const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages);
   for (const s of scan.skipped) log(`Skipped ${s.source}: ${s.reason}`);
   for (const n of scan.notices) log(`Note on ${n.source}: ${n.reason}`);
   const seeds = Object.fromEntries(scan.documents.map((d) => [d.source, d.sha256]));
@@ -121,7 +121,7 @@ async function build(
 
   const started = Date.now();
   const documents: IndexedDocument[] = scan.documents.map((d) =>
-    segmentDocument({ source: d.source, title: d.title, date: d.date, photo: d.photo, url: d.url, content: d.content, bodyStart: d.bodyStart }),
+    segmentDocument({ source: d.source, title: d.title, date: d.date, photo: d.photo, url: d.url, content: d.content, bodyStart: d.bodyStart, pageStarts: d.pageStarts }),
   );
   const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
   const kb = await KnowledgeBase.build(documents, embeddings, chunking, retrievalOptions(config), options.onProgress);

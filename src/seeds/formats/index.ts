@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { readDocx } from './docx.js';
+import { readHtml } from './html.js';
+import { readPdf } from './pdf.js';
+import { UnreadableDocument, type ExtractedText, type FormatLimits } from './types.js';
+
+export { UnreadableDocument, type ExtractedText, type FormatLimits } from './types.js';
+
+export type SeedFormat = 'text' | 'markdown' | 'html' | 'pdf' | 'docx';
+
+const BY_EXTENSION: Record<string, SeedFormat> = {
+  '.txt': 'text',
+  '.md': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.pdf': 'pdf',
+  '.docx': 'docx',
+};
+
+/** The extensions the briefing reads, for listings and messages. */
+export const SEED_EXTENSIONS = Object.keys(BY_EXTENSION);
+
+export function formatOf(fileName: string): SeedFormat | undefined {
+  return BY_EXTENSION[path.extname(fileName).toLowerCase()];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** What the first bytes say the file is, whatever its name says. */
+function sniff(bytes: Uint8Array): 'pdf' | 'zip' | 'ole' | 'other' {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
+  if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) || head.subarray(0, 4).equals(Buffer.from('PK\x05\x06', 'latin1'))) return 'zip';
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'ole';
+  // The PDF header may follow some junk, within the first kilobyte.
+  if (head.includes('%PDF-', 0, 'latin1')) return 'pdf';
+  return 'other';
+}
+
+const SNIFFED_AS = { pdf: 'a PDF', zip: 'a ZIP/Office file', ole: 'an old binary Office file (.doc/.xls)', other: 'text or another format' };
+
+function wrongExtension(format: SeedFormat, sniffed: keyof typeof SNIFFED_AS, ext: string): string | undefined {
+  const expected = format === 'pdf' ? 'pdf' : format === 'docx' ? 'zip' : 'other';
+  if (sniffed === expected) return undefined;
+  // Text formats accept anything that is not obviously binary: UTF-8 decoding is the real check.
+  if (expected === 'other' && sniffed === 'other') return undefined;
+  if (sniffed === 'ole' && format === 'docx') return 'an old binary Word .doc renamed .docx: save it as .docx';
+  return `wrong extension: this ${ext} file is ${SNIFFED_AS[sniffed]}`;
+}
+
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new UnreadableDocument('not valid UTF-8');
+  }
+}
+
+/** The citable text of one seed file, by its format; a file that can't be read throws UnreadableDocument. */
+export async function extractText(bytes: Uint8Array, fileName: string, limits: FormatLimits): Promise<ExtractedText & { format: SeedFormat }> {
+  const format = formatOf(fileName);
+  if (!format) throw new UnreadableDocument(`not a format the briefing reads (${SEED_EXTENSIONS.join(', ')})`);
+  const wrong = wrongExtension(format, sniff(bytes), path.extname(fileName).toLowerCase());
+  if (wrong) throw new UnreadableDocument(wrong);
+  let extracted: ExtractedText;
+  if (format === 'pdf') extracted = await readPdf(bytes, limits);
+  else if (format === 'docx') extracted = await readDocx(bytes, limits);
+  else if (format === 'html') extracted = readHtml(decodeText(bytes));
+  else extracted = { content: decodeText(bytes) };
+  if (!extracted.content.trim()) throw new UnreadableDocument(format === 'html' ? 'no readable text on the page' : 'no text (only whitespace)');
+  return { ...extracted, format };
+}
