@@ -75,29 +75,29 @@ describe('preconditions', () => {
     }) as unknown as BotContext;
   const request: RequestInfo = { userId: '1', guildId: '111111111111111111', channelId: '222222222222222222', memberPermissions: null };
 
-  it('allowlists guilds and channels (a thread counts as its parent channel) and DMs', () => {
+  it('allowlists guilds and channels (a thread counts as its parent channel) and DMs', async () => {
     const ctx = base({ ALLOWED_GUILD_IDS: '111111111111111111', ALLOWED_CHANNEL_IDS: '333333333333333333', ALLOW_DMS: 'false' });
-    expect(allowedPlace.run(request, ctx).ok).toBe(false);
-    expect(allowedPlace.run({ ...request, parentChannelId: '333333333333333333' }, ctx).ok).toBe(true);
-    expect(allowedPlace.run({ ...request, guildId: '999999999999999999', channelId: '333333333333333333' }, ctx).ok).toBe(false);
-    expect(allowedPlace.run({ ...request, guildId: null }, ctx)).toMatchObject({ ok: false, quietForMessages: true });
+    expect((await allowedPlace.run(request, ctx)).ok).toBe(false);
+    expect((await allowedPlace.run({ ...request, parentChannelId: '333333333333333333' }, ctx)).ok).toBe(true);
+    expect((await allowedPlace.run({ ...request, guildId: '999999999999999999', channelId: '333333333333333333' }, ctx)).ok).toBe(false);
+    expect((await allowedPlace.run({ ...request, guildId: null }, ctx))).toMatchObject({ ok: false, quietForMessages: true });
   });
 
-  it('Manage Server is checked at run time', () => {
+  it('Manage Server is checked at run time', async () => {
     const ctx = base();
-    expect(requireManageGuild.run({ ...request, memberPermissions: new PermissionsBitField(PermissionFlagsBits.SendMessages) }, ctx).ok).toBe(false);
-    expect(requireManageGuild.run({ ...request, memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild) }, ctx).ok).toBe(true);
-    expect(requireManageGuild.run({ ...request, guildId: null, memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild) }, ctx).ok).toBe(false);
+    expect((await requireManageGuild.run({ ...request, memberPermissions: new PermissionsBitField(PermissionFlagsBits.SendMessages) }, ctx)).ok).toBe(false);
+    expect((await requireManageGuild.run({ ...request, memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild) }, ctx)).ok).toBe(true);
+    expect((await requireManageGuild.run({ ...request, guildId: null, memberPermissions: new PermissionsBitField(PermissionFlagsBits.ManageGuild) }, ctx)).ok).toBe(false);
   });
 
-  it('the question chain refuses while shutting down and when over the rate, with the wait in seconds', () => {
+  it('the question chain refuses while shutting down and when over the rate, with the wait in seconds', async () => {
     const ctx = base();
-    expect(runPreconditions(QUESTION_PRECONDITIONS, request, ctx).ok).toBe(true);
-    const limited = runPreconditions(QUESTION_PRECONDITIONS, request, ctx);
+    expect((await runPreconditions(QUESTION_PRECONDITIONS, request, ctx)).ok).toBe(true);
+    const limited = await runPreconditions(QUESTION_PRECONDITIONS, request, ctx);
     expect(limited.ok).toBe(false);
     expect(!limited.ok && limited.message).toMatch(/try again in (59|60) s/);
     ctx.state.shuttingDown = true;
-    expect(runPreconditions(QUESTION_PRECONDITIONS, { ...request, userId: '2' }, ctx).ok).toBe(false);
+    expect((await runPreconditions(QUESTION_PRECONDITIONS, { ...request, userId: '2' }, ctx)).ok).toBe(false);
   });
 
   it('every command declares its preconditions; /reindex needs Manage Server by default too', () => {

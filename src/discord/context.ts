@@ -4,15 +4,15 @@ import type { SummaryRequest, SummaryResult } from '../summary/types.js';
 import type { BriefingService } from '../service.js';
 import type { DiscordConfig } from './config.js';
 import type { Logger } from './logger.js';
-import type { AnswerLog } from './answerLog.js';
-import type { FeedbackStore } from './feedbackStore.js';
-import type { RateLimiter } from './rateLimiter.js';
+import type { AnswerStore, FeedbackSink, RateLimit } from '../state/types.js';
 import type { Precondition } from './preconditions.js';
 import type { SourceLookup } from './render.js';
 
 /** The parts of the answer engine and summarizer the bot uses (structural, so tests can wrap the real ones). */
 export interface Answerer {
   ask(question: string, options?: AskOptions): Promise<AnswerResult>;
+  /** Stops what answers (a worker pool) once the bot has drained its replies. */
+  close?(): Promise<void>;
 }
 export interface SummaryMaker {
   summarize(request: SummaryRequest): Promise<SummaryResult>;
@@ -25,9 +25,10 @@ export interface BotContext {
   engine: Answerer;
   summarizer: SummaryMaker;
   log: Logger;
-  answers: AnswerLog;
-  feedback: FeedbackStore;
-  limits: { user: RateLimiter; guild: RateLimiter };
+  /** SQLite and memory by default; PostgreSQL shared by every shard when DATABASE_URL is set (src/state). */
+  answers: AnswerStore;
+  feedback: FeedbackSink;
+  limits: { user: RateLimit; guild: RateLimit };
   /** answerLogFailing: the answer log could not be written (warned once; answers go out without buttons). */
   state: { shuttingDown: boolean; answerLogFailing: boolean };
   lookup: SourceLookup;

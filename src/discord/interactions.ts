@@ -38,7 +38,7 @@ async function refuse(interaction: ChatInputCommandInteraction | ButtonInteracti
 async function handleCommand(interaction: ChatInputCommandInteraction, ctx: BotContext, commands: Map<string, SlashCommand>, inFlight: InFlight): Promise<void> {
   const command = commands.get(interaction.commandName);
   if (!command) return refuse(interaction, 'I do not know this command; it may have been removed. Try `/help`.');
-  const verdict = runPreconditions(command.preconditions, requestOf(interaction), ctx);
+  const verdict = await runPreconditions(command.preconditions, requestOf(interaction), ctx);
   if (!verdict.ok) return refuse(interaction, verdict.message);
 
   // Acknowledge at once: Discord gives 3 seconds; the answer then replaces "thinking…". Tracked from here so a
@@ -80,7 +80,7 @@ const BUTTON_PRECONDITIONS: Precondition[] = [acceptingWork, allowedPlace];
 async function handleButton(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
   const parsed = parseButtonId(interaction.customId);
   if (!parsed) return refuse(interaction, 'This button is not mine or no longer works.');
-  const verdict = runPreconditions(BUTTON_PRECONDITIONS, requestOf(interaction), ctx);
+  const verdict = await runPreconditions(BUTTON_PRECONDITIONS, requestOf(interaction), ctx);
   if (!verdict.ok) return refuse(interaction, verdict.message);
   try {
     const logged = await ctx.answers.get(parsed.key);

@@ -78,7 +78,7 @@ export async function handleMessage(message: Message, ctx: BotContext, inFlight:
   if (!via) return;
   try {
     const channel = message.channel;
-    const verdict = runPreconditions(
+    const verdict = await runPreconditions(
       QUESTION_PRECONDITIONS,
       {
         userId: message.author.id,

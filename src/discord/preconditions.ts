@@ -27,7 +27,8 @@ export type PreconditionResult =
 
 export interface Precondition {
   name: string;
-  run(request: RequestInfo, ctx: BotContext): PreconditionResult;
+  /** Rate limits on PostgreSQL answer asynchronously; the rest at once. */
+  run(request: RequestInfo, ctx: BotContext): PreconditionResult | Promise<PreconditionResult>;
 }
 
 const OK: PreconditionResult = { ok: true };
@@ -65,8 +66,8 @@ export const allowedPlace: Precondition = {
 /** RATE_LIMIT_USER_PER_MIN. */
 export const userRateLimit: Precondition = {
   name: 'userRateLimit',
-  run: (request, ctx) => {
-    const verdict = ctx.limits.user.take(request.userId);
+  run: async (request, ctx) => {
+    const verdict = await ctx.limits.user.take(request.userId);
     return verdict.ok ? OK : { ok: false, message: `You are asking a bit fast. Please try again in ${seconds(verdict.retryAfterMs)} s.` };
   },
 };
@@ -74,9 +75,9 @@ export const userRateLimit: Precondition = {
 /** RATE_LIMIT_GUILD_PER_MIN (DMs count per user only). */
 export const guildRateLimit: Precondition = {
   name: 'guildRateLimit',
-  run: (request, ctx) => {
+  run: async (request, ctx) => {
     if (request.guildId === null) return OK;
-    const verdict = ctx.limits.guild.take(request.guildId);
+    const verdict = await ctx.limits.guild.take(request.guildId);
     return verdict.ok ? OK : { ok: false, message: `This server is asking a lot right now. Please try again in ${seconds(verdict.retryAfterMs)} s.` };
   },
 };
@@ -93,9 +94,9 @@ export const requireManageGuild: Precondition = {
 /** What every question-answering path checks, in order (cheap refusals before the limiters count a hit). */
 export const QUESTION_PRECONDITIONS: Precondition[] = [acceptingWork, allowedPlace, userRateLimit, guildRateLimit];
 
-export function runPreconditions(preconditions: Precondition[], request: RequestInfo, ctx: BotContext): PreconditionResult {
+export async function runPreconditions(preconditions: Precondition[], request: RequestInfo, ctx: BotContext): Promise<PreconditionResult> {
   for (const precondition of preconditions) {
-    const result = precondition.run(request, ctx);
+    const result = await precondition.run(request, ctx);
     if (!result.ok) return result;
   }
   return OK;
