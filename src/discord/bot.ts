@@ -2,9 +2,7 @@ import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { BriefingService } from '../service.js';
 import type { DiscordConfig } from './config.js';
 import type { Answerer, BotContext, SummaryMaker } from './context.js';
-import { AnswerLog } from './answerLog.js';
-import { FeedbackStore } from './feedbackStore.js';
-import { RateLimiter } from './rateLimiter.js';
+import { embeddedState, type BotState } from '../state/botState.js';
 import { InFlight } from './inFlight.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
@@ -18,6 +16,10 @@ export interface BotDependencies {
   engine: Answerer;
   summarizer: SummaryMaker;
   log: Logger;
+  /** Answers, feedback, rate limits: PostgreSQL when DATABASE_URL is set (src/state); default SQLite and memory. */
+  state?: BotState;
+  /** This process's gateway shards (SHARD_MODE=single); in a ShardingManager child discord.js reads its own. */
+  shards?: { ids: number[]; count: number };
 }
 
 export interface BriefingBot {
@@ -29,8 +31,9 @@ export interface BriefingBot {
   shutdown(reason: string): Promise<void>;
 }
 
-export function createClient(config: DiscordConfig): Client {
+export function createClient(config: DiscordConfig, shards?: { ids: number[]; count: number }): Client {
   return new Client({
+    ...(shards ? { shards: shards.ids, shardCount: shards.count } : {}),
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
     // DMs arrive for channels the bot has never cached.
     partials: [Partials.Channel, Partials.Message],
@@ -46,17 +49,18 @@ export function createClient(config: DiscordConfig): Client {
 
 export function createBriefingBot(deps: BotDependencies): BriefingBot {
   const { config, service, log } = deps;
-  const client = createClient(config);
+  const client = createClient(config, deps.shards);
   const inFlight = new InFlight();
+  const state = deps.state ?? embeddedState(config);
   const ctx: BotContext = {
     config,
     service,
     engine: deps.engine,
     summarizer: deps.summarizer,
     log,
-    answers: new AnswerLog(config.dataDbFile, { retentionDays: config.answerLogRetentionDays }),
-    feedback: new FeedbackStore(config.dataDbFile, { retentionDays: config.answerLogRetentionDays }),
-    limits: { user: new RateLimiter(config.rateLimitUserPerMin), guild: new RateLimiter(config.rateLimitGuildPerMin) },
+    answers: state.answers,
+    feedback: state.feedback,
+    limits: state.limits,
     state: { shuttingDown: false, answerLogFailing: false },
     lookup: (source) => service.kb.documents.find((d) => d.source === source),
     client,
@@ -87,6 +91,7 @@ export function createBriefingBot(deps: BotDependencies): BriefingBot {
         log.info({ event: 'shutdown', reason, inFlight: inFlight.size }, 'shutting down');
         const drained = await inFlight.drain(config.shutdownGraceMs);
         await Promise.all([ctx.feedback.flush(), ctx.answers.flush()]);
+        await state.close();
         await client.destroy();
         log.info({ event: 'stopped', ...drained }, 'stopped');
       })();

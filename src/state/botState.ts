@@ -12,7 +12,7 @@ export interface StateSettings {
   answerLogRetentionDays: number;
   rateLimitUserPerMin: number;
   rateLimitGuildPerMin: number;
-  summaryCacheMaxEntries: number;
+  summaryCacheMaxEntries?: number;
 }
 
 export interface BotState {
@@ -80,7 +80,7 @@ export async function postgresState(url: string, settings: StateSettings, log: L
         user: new PostgresRateLimit(pool, 'user', settings.rateLimitUserPerMin, onFallback('user')),
         guild: new PostgresRateLimit(pool, 'guild', settings.rateLimitGuildPerMin, onFallback('guild')),
       },
-      summaries: new PostgresSummaryCache(pool, settings.summaryCacheMaxEntries),
+      summaries: new PostgresSummaryCache(pool, settings.summaryCacheMaxEntries ?? 200),
       pool,
       async close() {
         await feedback.flush();
