@@ -30,6 +30,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const engine = createAnswerEngine(service);
   const dateOf = (source: string) => service.kb.documents.find((d) => d.source === source)?.date;
+  const pagesOf = (source: string) => service.kb.documents.find((d) => d.source === source)?.pageStarts;
   for (const [i, item] of items.entries()) {
     const gap = i > 0 ? '\n' : '';
     if ('error' in item) {
@@ -40,7 +41,7 @@ export async function main(args: string[]): Promise<void> {
     }
     const result = await engine.ask(item.text, { source: options.source });
     if (options.json) process.stdout.write(`${JSON.stringify(answerJson(result))}\n`);
-    else process.stdout.write(`${gap}${options.batch ? `Q: ${item.text}\n` : ''}${renderAnswerText(result, dateOf)}\n`);
+    else process.stdout.write(`${gap}${options.batch ? `Q: ${item.text}\n` : ''}${renderAnswerText(result, dateOf, pagesOf)}\n`);
   }
 }
 

@@ -35,6 +35,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const write = (text: string) => output.write(`${text}\n`);
   const history: Turn[] = [];
   const dateOf = (source: string) => service.kb.documents.find((d) => d.source === source)?.date;
+  const pagesOf = (source: string) => service.kb.documents.find((d) => d.source === source)?.pageStarts;
 
   write(CONSOLE_READY);
   const rl = readline.createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
@@ -44,7 +45,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const command = parseLine(line);
     if (command.kind === 'exit') break;
     try {
-      await handle(command, { engine, service, env, write, history, dateOf });
+      await handle(command, { engine, service, env, write, history, dateOf, pagesOf });
       if (command.kind !== 'empty') write('');
     } catch (error) {
       write(`error: ${oneLine(error)}`);
@@ -62,6 +63,7 @@ interface Context {
   write: (text: string) => void;
   history: Turn[];
   dateOf: (source: string) => string | undefined;
+  pagesOf: (source: string) => readonly number[] | undefined;
 }
 
 async function handle(command: ConsoleCommand, ctx: Context): Promise<void> {
@@ -76,7 +78,7 @@ async function handle(command: ConsoleCommand, ctx: Context): Promise<void> {
       const question = cleanQuery(command.question, 'question');
       const result = await ctx.engine.ask(question, { history: ctx.history.slice(-HISTORY_TURNS) });
       ctx.history.push({ question, answer: result.answer });
-      return ctx.write(renderAnswerText(result, ctx.dateOf));
+      return ctx.write(renderAnswerText(result, ctx.dateOf, ctx.pagesOf));
     }
     case 'sources':
       return ctx.write(listSources(ctx.service));
@@ -94,7 +96,7 @@ async function handle(command: ConsoleCommand, ctx: Context): Promise<void> {
       const result = await createSummarizer(ctx.service, ctx.env).summarize({ style: command.style, ...(command.topic ? { topic: command.topic } : {}) });
       const lines = [terminalSafe(result.summary)];
       if (result.notice && result.notice !== result.summary) lines.push(`(${result.notice})`);
-      if (result.citations.length) lines.push('', 'Sources:', ...renderSources(result.citations, ctx.dateOf));
+      if (result.citations.length) lines.push('', 'Sources:', ...renderSources(result.citations, ctx.dateOf, ctx.pagesOf));
       return ctx.write(lines.join('\n'));
     }
   }
@@ -107,7 +109,7 @@ function snippet(text: string): string {
 
 function listSources(service: BriefingService): string {
   const docs = service.kb.documents;
-  if (docs.length === 0) return 'The briefing is empty: add .txt or .md files to seeds/ and restart.';
+  if (docs.length === 0) return 'The briefing is empty: add .txt, .md, .pdf, .docx or .html files to seeds/.';
   return docs
     .map((d, i) => `${i + 1}. ${d.source}${d.date ? ` (${d.date})` : ''}: ${terminalSafe(d.title)}, ${d.sentences.length} sentences, ${service.kb.chunksBySource.get(d.source)?.length ?? 0} chunks`)
     .join('\n');

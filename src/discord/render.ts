@@ -6,6 +6,7 @@ import type { SummaryResult } from '../summary/types.js';
 import { documentHeading, parseDocumentHeading } from '../summary/render.js';
 import { escapeDiscordMarkdown, escapeUntrusted, splitMessage, truncate } from './renderText.js';
 import { buttonId } from './customIds.js';
+import { pageSuffix } from '../seeds/pages.js';
 
 /**
  * Answers, summaries and search results as Discord embeds and messages. Pure: the same input gives the same
@@ -26,6 +27,8 @@ const COLOR_INFO = 0x4a5568;
 export interface SourceInfo {
   title?: string;
   date?: string;
+  /** PDFs: where each page starts, so a citation names its page. */
+  pageStarts?: readonly number[];
 }
 export type SourceLookup = (source: string) => SourceInfo | undefined;
 
@@ -38,16 +41,16 @@ export function fileName(source: string): string {
   return path.posix.basename(source);
 }
 
-/** "[n] file · date" for a field name (no markdown rendered there). */
-function sourceLabel(c: Pick<Citation, 'n' | 'source'>, lookup: SourceLookup): string {
-  const date = lookup(c.source)?.date;
-  return `[${c.n}] ${fileName(c.source)}${date ? ` · ${date}` : ''}`;
+/** "[n] file p. 3 · date" for a field name (no markdown rendered there). */
+function sourceLabel(c: Pick<Citation, 'n' | 'source' | 'start'>, lookup: SourceLookup): string {
+  const info = lookup(c.source);
+  return `[${c.n}] ${fileName(c.source)}${pageSuffix(info?.pageStarts, c.start)}${info?.date ? ` · ${info.date}` : ''}`;
 }
 
 /** The same label for message content, where the file name and date (from the seeds) must be escaped. */
-function escapedSourceLabel(c: Pick<Citation, 'n' | 'source'>, lookup: SourceLookup): string {
-  const date = lookup(c.source)?.date;
-  return `[${c.n}] ${escapeDiscordMarkdown(fileName(c.source))}${date ? ` · ${escapeDiscordMarkdown(date)}` : ''}`;
+function escapedSourceLabel(c: Pick<Citation, 'n' | 'source' | 'start'>, lookup: SourceLookup): string {
+  const info = lookup(c.source);
+  return `[${c.n}] ${escapeDiscordMarkdown(fileName(c.source))}${pageSuffix(info?.pageStarts, c.start)}${info?.date ? ` · ${escapeDiscordMarkdown(info.date)}` : ''}`;
 }
 
 /** A quoted snippet, markdown-escaped, in typographic quotes. */
@@ -206,9 +209,9 @@ export function renderSearchEmbed(query: string, hits: SearchHitView[], lookup: 
   if (hits.length === 0) return { title, description: 'No passages matched.', color: COLOR_INFO };
   const perHit = Math.min(EMBED_LIMITS.fieldValue, Math.floor((EMBED_LIMITS.total - title.length - 200) / hits.length) - 80);
   const fields = hits.slice(0, EMBED_LIMITS.fields).map((h) => {
-    const date = lookup(h.source)?.date;
+    const info = lookup(h.source);
     return {
-      name: truncate(`#${h.rank} ${fileName(h.source)}${date ? ` · ${date}` : ''} · chars ${h.start}–${h.end} · score ${h.score.toFixed(2)}`, EMBED_LIMITS.fieldName),
+      name: truncate(`#${h.rank} ${fileName(h.source)}${pageSuffix(info?.pageStarts, h.start)}${info?.date ? ` · ${info.date}` : ''} · chars ${h.start}–${h.end} · score ${h.score.toFixed(2)}`, EMBED_LIMITS.fieldName),
       value: quoteSnippet(h.text, perHit),
     };
   });
@@ -230,7 +233,7 @@ export function renderDocumentsEmbed(documents: DocumentView[], builtAt: string)
   const more = documents.length > fields.length ? ` (showing ${fields.length})` : '';
   return finish({
     title: `Documents in the briefing: ${documents.length}${more}`,
-    description: documents.length === 0 ? 'The briefing is empty: add .txt files to seeds/ and run /reindex.' : undefined,
+    description: documents.length === 0 ? 'The briefing is empty: add documents with /add-document (or files to seeds/) and run /reindex.' : undefined,
     color: COLOR_INFO,
     fields,
     footer: { text: `Indexed ${builtAt}` },

@@ -1,0 +1,143 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeDocx, makeEncryptedPdf, makeHtmlPage, makeImageOnlyPdf, makePdf, makeZipBomb } from '../src/bench/documentFiles.js';
+import { segmentDocument } from '../src/chunk/chunker.js';
+import { renderSources } from '../src/answer/renderText.js';
+import { loadSeeds } from '../src/seeds/loadSeeds.js';
+import { pageAt } from '../src/seeds/pages.js';
+import { tempProject } from './helpers/tempProject.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function project() {
+  const p = await tempProject(false);
+  cleanups.push(p.cleanup);
+  return p;
+}
+
+const PDF_PAGES = [
+  ['Laporan ini membahas pertemuan menteri.', 'Pertemuan berlangsung di San Francisco.'],
+  [],
+  ['Halaman ketiga menyebut Selat Hormuz.', 'Kapal perang dikirim ke sana.'],
+];
+
+describe('PDF seeds', () => {
+  it('keeps each page\'s text with its offset: every sentence is an exact slice and on the right page', async () => {
+    const p = await project();
+    await fs.writeFile(path.join(p.seeds, 'report.pdf'), await makePdf({ pages: PDF_PAGES, title: 'Laporan Pertemuan', created: new Date('2021-03-04T10:00:00Z') }));
+    const scan = await loadSeeds(p.seeds, 5_000_000, p.root);
+    expect(scan.skipped).toEqual([]);
+    const [doc] = scan.documents;
+    expect(doc).toMatchObject({ source: 'seeds/report.pdf', format: 'pdf', title: 'Laporan Pertemuan', date: '2021-03-04' });
+    expect(doc.pageStarts).toHaveLength(3);
+    const indexed = segmentDocument({ ...doc });
+    const bySentence = new Map(indexed.sentences.map((s) => [doc.content.slice(s.start, s.end), pageAt(doc.pageStarts, s.start)]));
+    expect(Object.fromEntries(bySentence)).toEqual({
+      'Laporan ini membahas pertemuan menteri.': 1,
+      'Pertemuan berlangsung di San Francisco.': 1,
+      'Halaman ketiga menyebut Selat Hormuz.': 3,
+      'Kapal perang dikirim ke sana.': 3,
+    });
+    const sentence = indexed.sentences.find((s) => doc.content.slice(s.start, s.end).startsWith('Kapal'))!;
+    const citation = { n: 1, source: doc.source, start: sentence.start, end: sentence.end, quote: doc.content.slice(sentence.start, sentence.end), chunkId: 'c', score: 1 };
+    expect(renderSources([citation], () => doc.date, () => doc.pageStarts)).toEqual(['[1] seeds/report.pdf p. 3 (2021-03-04): "Kapal perang dikirim ke sana."']);
+  });
+
+  it('refuses an encrypted PDF, an image-only PDF, one over the page limit and a text file named .pdf, by name, and keeps the rest', async () => {
+    const p = await project();
+    await fs.writeFile(path.join(p.seeds, 'good.pdf'), await makePdf({ pages: [['Satu kalimat yang baik.']] }));
+    await fs.writeFile(path.join(p.seeds, 'locked.pdf'), await makeEncryptedPdf());
+    await fs.writeFile(path.join(p.seeds, 'scan.pdf'), await makeImageOnlyPdf());
+    await fs.writeFile(path.join(p.seeds, 'long.pdf'), await makePdf({ pages: [['a.'], ['b.'], ['c.']] }));
+    await fs.writeFile(path.join(p.seeds, 'notes.pdf'), 'Just text, not a PDF.');
+    await fs.writeFile(path.join(p.seeds, 'broken.pdf'), '%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage');
+    const scan = await loadSeeds(p.seeds, 5_000_000, p.root, 2);
+    expect(scan.documents.map((d) => d.source)).toEqual(['seeds/good.pdf']);
+    const reasons = Object.fromEntries(scan.skipped.map((s) => [s.source, s.reason]));
+    expect(reasons).toEqual({
+      'seeds/broken.pdf': expect.stringMatching(/^(corrupt|unreadable) PDF/),
+      'seeds/locked.pdf': 'encrypted PDF (needs a password)',
+      'seeds/long.pdf': 'more pages than SEED_MAX_PAGES (3 > 2)',
+      'seeds/notes.pdf': 'wrong extension: this .pdf file is text or another format',
+      'seeds/scan.pdf': 'no text in the PDF (image-only or scanned?)',
+    });
+    // Refused files carry their hash, so the store can tell an unchanged bad file from a new one.
+    expect(scan.skipped.every((s) => /^[0-9a-f]{64}$/.test(s.sha256 ?? ''))).toBe(true);
+  });
+});
+
+describe('DOCX seeds', () => {
+  it('reads paragraphs as exact, citable text with the title from the core properties', async () => {
+    const p = await project();
+    const paragraphs = ['Menteri luar negeri bertemu di San Francisco.', 'Pertemuan itu berlangsung 50 menit. Topiknya Selat Hormuz.'];
+    await fs.writeFile(path.join(p.seeds, 'memo.docx'), await makeDocx({ paragraphs, title: 'Memo Pertemuan' }));
+    const [doc] = (await loadSeeds(p.seeds, 5_000_000, p.root)).documents;
+    expect(doc).toMatchObject({ format: 'docx', title: 'Memo Pertemuan' });
+    expect(doc.pageStarts).toBeUndefined();
+    expect(doc.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const quotes = segmentDocument({ ...doc }).sentences.map((s) => doc.content.slice(s.start, s.end));
+    expect(quotes).toEqual(['Menteri luar negeri bertemu di San Francisco.', 'Pertemuan itu berlangsung 50 menit.', 'Topiknya Selat Hormuz.']);
+  });
+
+  it('refuses a zip bomb before inflating it, a corrupt DOCX, a PDF named .docx and a 200 MB file, and keeps the rest', async () => {
+    const p = await project();
+    await fs.writeFile(path.join(p.seeds, 'good.docx'), await makeDocx({ paragraphs: ['Isi yang baik.'] }));
+    const bomb = makeZipBomb(30_000_000);
+    expect(bomb.length).toBeLessThan(100_000);
+    await fs.writeFile(path.join(p.seeds, 'bomb.docx'), bomb);
+    const real = await makeDocx({ paragraphs: ['Terpotong.'] });
+    await fs.writeFile(path.join(p.seeds, 'truncated.docx'), real.subarray(0, Math.floor(real.length / 2)));
+    await fs.writeFile(path.join(p.seeds, 'renamed.docx'), await makePdf({ pages: [['Sebuah PDF.']] }));
+    await fs.writeFile(path.join(p.seeds, 'notword.docx'), makeZipWithout());
+    // A sparse 200 MB file: refused by its size, never read.
+    const huge = path.join(p.seeds, 'huge.docx');
+    await fs.writeFile(huge, '');
+    await fs.truncate(huge, 200 * 1024 * 1024);
+    const scan = await loadSeeds(p.seeds, 1_000_000, p.root);
+    expect(scan.documents.map((d) => d.source)).toEqual(['seeds/good.docx']);
+    const reasons = Object.fromEntries(scan.skipped.map((s) => [s.source, s.reason]));
+    expect(reasons).toEqual({
+      'seeds/bomb.docx': 'zip bomb: its text parts expand to 30000029 bytes (more than 20000000)',
+      'seeds/huge.docx': `larger than SEED_MAX_BYTES (${200 * 1024 * 1024} > 1000000 bytes)`,
+      'seeds/notword.docx': 'corrupt DOCX (no word/document.xml: not a Word document)',
+      'seeds/renamed.docx': 'wrong extension: this .docx file is a PDF',
+      'seeds/truncated.docx': expect.stringMatching(/^corrupt DOCX \(not a readable zip/),
+    });
+  });
+});
+
+/** A valid zip that is not a Word document. */
+function makeZipWithout(): Uint8Array {
+  return zipSync({ 'readme.txt': new TextEncoder().encode('hello') });
+}
+
+describe('HTML seeds', () => {
+  it('keeps only the readable text: no scripts, styles, navigation, header, footer or asides', async () => {
+    const p = await project();
+    const html = makeHtmlPage({ title: 'Menlu Bertemu', date: '2020-01-15', paragraphs: ['Para menteri bertemu di San Francisco.', 'Mereka membahas Selat Hormuz &amp; kapal <b>perang</b>.'] });
+    await fs.writeFile(path.join(p.seeds, 'page.html'), html);
+    const [doc] = (await loadSeeds(p.seeds, 5_000_000, p.root)).documents;
+    expect(doc).toMatchObject({ format: 'html', title: 'Menlu Bertemu', date: '2020-01-15' });
+    expect(doc.content).toBe('Menlu Bertemu\n\nPara menteri bertemu di San Francisco.\n\nMereka membahas Selat Hormuz & kapal perang.');
+    for (const furniture of ['SCRIPT TEXT', 'CSS text', 'Beranda', 'Politik', 'Baca juga', 'Hak cipta', 'JavaScript']) expect(doc.content).not.toContain(furniture);
+    const quotes = segmentDocument({ ...doc }).sentences.map((s) => doc.content.slice(s.start, s.end));
+    expect(quotes).toContain('Mereka membahas Selat Hormuz & kapal perang.');
+  });
+
+  it('refuses a page with no readable text and a ZIP named .html', async () => {
+    const p = await project();
+    await fs.writeFile(path.join(p.seeds, 'empty.html'), '<html><head><script>x()</script></head><body><nav>Menu</nav></body></html>');
+    await fs.writeFile(path.join(p.seeds, 'zip.html'), await makeDocx({ paragraphs: ['x'] }));
+    const scan = await loadSeeds(p.seeds, 5_000_000, p.root);
+    expect(scan.documents).toEqual([]);
+    expect(Object.fromEntries(scan.skipped.map((s) => [s.source, s.reason]))).toEqual({
+      'seeds/empty.html': 'no readable text on the page',
+      'seeds/zip.html': 'wrong extension: this .html file is a ZIP/Office file',
+    });
+  });
+});
