@@ -20,6 +20,8 @@ export interface BotDependencies {
   state?: BotState;
   /** This process's gateway shards (SHARD_MODE=single); in a ShardingManager child discord.js reads its own. */
   shards?: { ids: number[]; count: number };
+  /** `/reindex` for every process sharing the store (src/state/storeSync.ts); default: this process's service. */
+  reindexAll?: BotContext['reindexAll'];
 }
 
 export interface BriefingBot {
@@ -63,6 +65,7 @@ export function createBriefingBot(deps: BotDependencies): BriefingBot {
     limits: state.limits,
     state: { shuttingDown: false, answerLogFailing: false },
     lookup: (source) => service.kb.documents.find((d) => d.source === source),
+    reindexAll: deps.reindexAll,
     client,
   };
   const commands = new Map(COMMANDS.map((c) => [c.data.name, c]));

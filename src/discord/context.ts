@@ -32,6 +32,8 @@ export interface BotContext {
   /** answerLogFailing: the answer log could not be written (warned once; answers go out without buttons). */
   state: { shuttingDown: boolean; answerLogFailing: boolean };
   lookup: SourceLookup;
+  /** Set when several processes share the store (DATABASE_URL): rebuilds once, under a lock, and tells the others. */
+  reindexAll?: BriefingService['reindex'];
   client: Client;
 }
 

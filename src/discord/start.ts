@@ -3,6 +3,7 @@ import { ConfigError, oneLine } from '../errors.js';
 import { loadDiscordConfig, type DiscordConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import type { BriefingBot } from './bot.js';
+import { decideShardRole, superviseShards, type ShardPlan, type ShardRole } from './sharding.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -13,7 +14,7 @@ function fail(message: string): never {
 }
 
 /** Opens the briefing, the engines and the bot, without logging in. Exported for the benchmark and tests. */
-export async function openBot(env: Env, log: Logger, config: DiscordConfig): Promise<BriefingBot> {
+export async function openBot(env: Env, log: Logger, config: DiscordConfig, shards?: ShardPlan): Promise<BriefingBot> {
   const coreConfig = loadCoreConfig(env);
   // Loaded only once the configuration is known to be good: a bad variable fails in a blink, not after
   // LangChain and discord.js have loaded.
@@ -25,8 +26,12 @@ export async function openBot(env: Env, log: Logger, config: DiscordConfig): Pro
   ]);
   const service = await BriefingService.open(coreConfig, { log: (line) => log.info({ event: 'store' }, line) });
   const engine = createAnswerEngine(service, env);
-  const summarizer = createSummarizer(service, env);
-  return createBriefingBot({ config, service, engine, summarizer, log });
+  // Answers, feedback, limits and summaries: on PostgreSQL when DATABASE_URL is set, and then the store is shared too.
+  const { openBotState, stateSettings, followSharedStore } = await import('../state/botState.js');
+  const state = await openBotState(stateSettings(env, config), log);
+  const storeSync = await followSharedStore(state, service, log);
+  const summarizer = createSummarizer(service, env, { cache: state.summaries });
+  return createBriefingBot({ config, service, engine, summarizer, log, state, reindexAll: storeSync?.reindex, shards });
 }
 
 /**
@@ -41,11 +46,24 @@ export async function startDiscordBot(env: Env = process.env): Promise<void> {
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : oneLine(error));
   }
-  const log = createLogger({ level: config.logLevel, secrets: [config.token], logContent: config.logContent });
+  const { databaseSecrets } = await import('../state/botState.js');
+  const rootLog = createLogger({ level: config.logLevel, secrets: [config.token, ...databaseSecrets(env.DATABASE_URL?.trim())], logContent: config.logContent });
+  let role: ShardRole;
+  try {
+    role = await decideShardRole(env, config.apiUrl, config.token);
+  } catch (error) {
+    fail(`could not plan the shards: ${oneLine(error).split(config.token).join('[REDACTED]')}`);
+  }
+  if (role.kind === 'manager') {
+    await superviseShards(role.plan, config.token, rootLog).catch((error: unknown) => fail(`could not start the shards: ${oneLine(error).split(config.token).join('[REDACTED]')}`));
+    return;
+  }
+  // Every line says which shard(s) wrote it.
+  const log = rootLog.child(role.logFields);
 
   let bot: BriefingBot;
   try {
-    bot = await openBot(env, log, config);
+    bot = await openBot(env, log, config, role.shards);
   } catch (error) {
     fail(oneLine(error).split(config.token).join('[REDACTED]'));
   }

@@ -3,6 +3,9 @@ import { AnswerLog } from '../discord/answerLog.js';
 import { FeedbackStore } from '../discord/feedbackStore.js';
 import { RateLimiter } from '../discord/rateLimiter.js';
 import type { Logger } from '../discord/logger.js';
+import { loadSettings } from '../configSchema.js';
+import type { BriefingService } from '../service.js';
+import type { StoreSync } from './storeSync.js';
 import type { AnswerStore, FeedbackSink, RateLimit, SummaryStore } from './types.js';
 
 export interface StateSettings {
@@ -24,7 +27,7 @@ export interface BotState {
   summaries?: SummaryStore;
   /** The pool, for the store's rebuild lock and notifications (PostgreSQL only). */
   pool?: pg.Pool;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** SQLite for answers and feedback, memory for rate limits: one process, as before DATABASE_URL existed. */
@@ -90,6 +93,37 @@ export async function postgresState(url: string, settings: StateSettings, log: L
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
+  }
+}
+
+/** The state settings from the (validated) environment and the bot's configuration. */
+export function stateSettings(env: Record<string, string | undefined>, config: Omit<StateSettings, 'databaseUrl' | 'summaryCacheMaxEntries'>): StateSettings {
+  const settings = loadSettings(env);
+  return { ...config, databaseUrl: settings.DATABASE_URL, summaryCacheMaxEntries: settings.SUMMARY_CACHE_MAX_ENTRIES };
+}
+
+/** With PostgreSQL: this process follows rebuilds made by any other (src/state/storeSync.ts); closed with the state. */
+export async function followSharedStore(state: BotState, service: BriefingService, log: Logger): Promise<StoreSync | undefined> {
+  if (!state.pool) return undefined;
+  const { StoreSync } = await import('./storeSync.js');
+  const sync = new StoreSync(state.pool, service, log);
+  await sync.start();
+  const closeState = state.close;
+  state.close = async () => {
+    await sync.close();
+    await closeState();
+  };
+  return sync;
+}
+
+/** Secrets in DATABASE_URL (the URL, its password) for the log scrubber. */
+export function databaseSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [url, password] : [url];
+  } catch {
+    return [url];
   }
 }
 

@@ -3,6 +3,7 @@ import { cleanQuery } from '../text/userInput.js';
 import { detectLanguage, type Language } from '../text/language.js';
 import { loadSummaryConfig, type SummaryConfig } from './config.js';
 import { SummaryCache, summaryCacheKey } from './cache.js';
+import type { SummaryStore } from '../state/types.js';
 import { planExtractive, type SummaryUnit } from './extractive.js';
 import { renderExtractive } from './render.js';
 import { documentUnits, resolveSource, topicUnits } from './scope.js';
@@ -35,14 +36,16 @@ function listSources(sources: string[]): string {
  * the model writes it and the extract is the fallback. Results are cached by store manifest and request.
  */
 export class Summarizer {
-  private readonly cache: SummaryCache;
+  private readonly cache: SummaryStore;
 
   constructor(
     private readonly service: BriefingService,
     readonly config: SummaryConfig,
     private readonly llm: LlmSummaryWriter | null = null,
+    /** The shared cache on PostgreSQL (DATABASE_URL); by default files under SUMMARY_CACHE_DIR. */
+    cache?: SummaryStore,
   ) {
-    this.cache = new SummaryCache(config.cacheDir, config.cacheMaxEntries);
+    this.cache = cache ?? new SummaryCache(config.cacheDir, config.cacheMaxEntries);
   }
 
   /** Validates and normalises a request; bad input is a UserInputError with a one-line reason. */
@@ -150,9 +153,9 @@ class LazyLlmWriter implements LlmSummaryWriter {
   }
 }
 
-export function createSummarizer(service: BriefingService, env: Env = process.env): Summarizer {
+export function createSummarizer(service: BriefingService, env: Env = process.env, options: { cache?: SummaryStore } = {}): Summarizer {
   const config = loadSummaryConfig(env, service.config);
   // Same LLM settings as `ask`; without LLM_PROVIDER the summary is extractive.
   const llmConfig = loadLlmConfig(env);
-  return new Summarizer(service, config, llmConfig.provider === 'none' ? null : new LazyLlmWriter(llmConfig, config));
+  return new Summarizer(service, config, llmConfig.provider === 'none' ? null : new LazyLlmWriter(llmConfig, config), options.cache);
 }

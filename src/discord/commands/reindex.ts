@@ -20,7 +20,8 @@ export function ephemeral(): boolean {
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const started = performance.now();
-  const { rebuiltBecause, before, after } = await ctx.service.reindex({ log: (line) => ctx.log.info({ event: 'reindex' }, line) });
+  const reindex = ctx.reindexAll ?? ((options) => ctx.service.reindex(options));
+  const { rebuiltBecause, before, after } = await reindex({ log: (line) => ctx.log.info({ event: 'reindex' }, line) });
   const elapsedMs = Math.round(performance.now() - started);
   const beforeSources = new Set(Object.keys(before.seeds));
   const afterSources = new Set(Object.keys(after.seeds));
