@@ -16,6 +16,8 @@ export interface CoreConfig {
   seedMaxBytes: number;
   /** Most pages a PDF seed may have. */
   seedMaxPages: number;
+  /** `npm start` rebuilds when the seeds folder changes (WATCH_SEEDS). */
+  watchSeeds: boolean;
   chunkTargetChars: number;
   chunkOverlapSentences: number;
   embeddings: {
@@ -99,6 +101,7 @@ export function loadCoreConfig(env: Env = process.env, rootDir = process.cwd()):
     vectorstoreDir: path.resolve(rootDir, s.VECTORSTORE_DIR),
     seedMaxBytes: s.SEED_MAX_BYTES,
     seedMaxPages: s.SEED_MAX_PAGES,
+    watchSeeds: s.WATCH_SEEDS,
     chunkTargetChars: s.CHUNK_SIZE,
     chunkOverlapSentences: s.CHUNK_OVERLAP,
     embeddings: {

@@ -14,9 +14,14 @@ export async function main(): Promise<void> {
     return;
   }
   process.stdout.write(`${DISCORD_OFF}\n`);
-  const service = await BriefingService.open(loadCoreConfig(env), { log: (line) => process.stderr.write(`${line}\n`) });
+  const config = loadCoreConfig(env);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const service = await BriefingService.open(config, { log });
+  // Answers keep coming from the store in use until a rebuild after a change is swapped in.
+  const watcher = config.watchSeeds ? (await import('./seeds/watchBriefing.js')).watchBriefing(service, log) : undefined;
   const { runConsole } = await import('./console/console.js');
   await runConsole({ service, input: process.stdin, output: process.stdout, env, prompt: Boolean(process.stdin.isTTY) });
+  await watcher?.close();
 }
 
 runCli(import.meta.url, main);

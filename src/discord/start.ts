@@ -92,4 +92,10 @@ export async function startDiscordBot(env: Env = process.env): Promise<void> {
     await bot.client.destroy().catch(() => undefined);
     fail(`could not connect to Discord: ${oneLine(error).split(config.token).join('[REDACTED]')}`);
   }
+  const { service } = bot.ctx;
+  if (service.config.watchSeeds) {
+    // A change under the seeds folder rebuilds once (debounced); answers use the old store until the swap.
+    const { watchBriefing } = await import('../seeds/watchBriefing.js');
+    watchBriefing(service, (line) => log.info({ event: 'reindex', trigger: 'seeds changed' }, line));
+  }
 }
