@@ -9,7 +9,8 @@ import { FakeDiscord } from './fakeDiscord.js';
  * Discord latency: the bot runs as its own process (as `npm start` would) against the stand-in Discord; the
  * stand-in sends `/ask` interactions, `concurrency` at a time, and times from sending INTERACTION_CREATE to the
  * acknowledgement (callback type 5) and to the final answer (PATCH of @original). RSS is the bot process's
- * resident memory once it is ready.
+ * resident memory once it is ready (worker threads included). Each run answers in process (ANSWER_WORKERS=0) and
+ * with answer workers, one bot after the other, so the figures sit side by side.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,6 +27,8 @@ const QUESTIONS = [
 ];
 
 export interface DiscordBenchmark {
+  /** ANSWER_WORKERS: 0 answers on the bot's main thread. */
+  answerWorkers: number;
   interactions: number;
   concurrency: number;
   ackP50: number;
@@ -48,7 +51,33 @@ async function rssMb(pid: number): Promise<number> {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }: { interactions?: number; concurrency?: number } = {}): Promise<DiscordBenchmark> {
+export interface DiscordComparison {
+  runs: DiscordBenchmark[];
+}
+
+/** The bot answering in process and with 1 and 2 answer workers, against the same load, in one run. */
+export async function benchmarkDiscord(options: { interactions?: number; concurrency?: number; workers?: number[] } = {}): Promise<DiscordComparison> {
+  const runs: DiscordBenchmark[] = [];
+  for (const answerWorkers of options.workers ?? [0, 1, 2]) runs.push(await benchmarkDiscordOnce({ ...options, answerWorkers }));
+  return { runs };
+}
+
+export function formatDiscordComparison(comparison: DiscordComparison): string {
+  const first = comparison.runs[0];
+  const lines = [
+    `${first?.interactions ?? 0} \`/ask\` interactions, ${first?.concurrency ?? 0} in flight; the bot as its own process (\`npm start\`).`,
+    '',
+    '| answering | ack p50 | ack p99 | final p50 | final p99 | RSS after start | RSS after the run |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of comparison.runs) {
+    const mode = r.answerWorkers === 0 ? 'main thread (ANSWER_WORKERS=0)' : `${r.answerWorkers} worker${r.answerWorkers > 1 ? 's' : ''} (ANSWER_WORKERS=${r.answerWorkers})`;
+    lines.push(`| ${mode} | ${r.ackP50} ms | ${r.ackP99} ms | ${r.finalP50} ms | ${r.finalP99} ms | ${r.rssMb} MB | ${r.rssAfterMb} MB |`);
+  }
+  return lines.join('\n');
+}
+
+export async function benchmarkDiscordOnce({ interactions = 200, concurrency = 20, answerWorkers = 0 }: { interactions?: number; concurrency?: number; answerWorkers?: number } = {}): Promise<DiscordBenchmark> {
   const fake = await FakeDiscord.start();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-bench-'));
   const child = spawn(process.execPath, [...LOADER, BOT_ENTRY], {
@@ -63,6 +92,7 @@ export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }:
       RATE_LIMIT_USER_PER_MIN: '0',
       RATE_LIMIT_GUILD_PER_MIN: '0',
       LOG_LEVEL: 'warn',
+      ANSWER_WORKERS: String(answerWorkers),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -77,6 +107,9 @@ export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }:
       await new Promise((r) => setTimeout(r, 20));
     }
     await fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[0] }]).token, 30_000);
+    // A round at full concurrency, so every answer worker has loaded its store before anything is timed.
+    const warmUp = QUESTIONS.flatMap((q) => Array.from({ length: Math.ceil(concurrency / QUESTIONS.length) }, () => q));
+    await Promise.all(warmUp.map((q, i) => fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: q }], { userId: `3100000000000${String(i).padStart(5, '0')}` }).token, 30_000)));
     const rssStart = await rssMb(child.pid!);
 
     const acks: number[] = [];
@@ -97,6 +130,7 @@ export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }:
     finals.sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 10) / 10;
     return {
+      answerWorkers,
       interactions,
       concurrency,
       ackP50: round(percentile(acks, 50)),
@@ -118,9 +152,7 @@ export async function benchmarkDiscord({ interactions = 200, concurrency = 20 }:
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const result = await benchmarkDiscord();
-  console.log(
-    `Discord: ${result.interactions} /ask interactions, ${result.concurrency} at a time — ack p50 ${result.ackP50} ms, p99 ${result.ackP99} ms; ` +
-      `final answer p50 ${result.finalP50} ms, p99 ${result.finalP99} ms; bot RSS ${result.rssMb} MB after start (${result.rssAfterMb} MB after the run)`,
-  );
+  // node dist/src/bench/discordLatency.js [workers,…]  (default 0,1,2)
+  const workers = process.argv[2]?.split(',').map(Number);
+  console.log(formatDiscordComparison(await benchmarkDiscord(workers ? { workers } : {})));
 }

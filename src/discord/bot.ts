@@ -93,7 +93,7 @@ export function createBriefingBot(deps: BotDependencies): BriefingBot {
         ctx.state.shuttingDown = true;
         log.info({ event: 'shutdown', reason, inFlight: inFlight.size }, 'shutting down');
         const drained = await inFlight.drain(config.shutdownGraceMs);
-        await Promise.all([ctx.feedback.flush(), ctx.answers.flush()]);
+        await Promise.all([ctx.feedback.flush(), ctx.answers.flush(), ctx.engine.close?.().catch((error: unknown) => log.warn({ err: error }, 'answer workers did not stop cleanly'))]);
         await state.close();
         await client.destroy();
         log.info({ event: 'stopped', ...drained }, 'stopped');

@@ -1,5 +1,6 @@
 import { loadCoreConfig } from '../config.js';
 import { ConfigError, oneLine } from '../errors.js';
+import { loadSettings } from '../configSchema.js';
 import { loadDiscordConfig, type DiscordConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import type { BriefingBot } from './bot.js';
@@ -25,7 +26,11 @@ export async function openBot(env: Env, log: Logger, config: DiscordConfig, shar
     import('./bot.js'),
   ]);
   const service = await BriefingService.open(coreConfig, { log: (line) => log.info({ event: 'store' }, line) });
-  const engine = createAnswerEngine(service, env);
+  const inProcess = createAnswerEngine(service, env);
+  const workers = loadSettings(env).ANSWER_WORKERS;
+  // LLM answers wait on the network, not the CPU: they stay on the main thread.
+  const engine = workers > 0 && inProcess.mode === 'extractive' ? new (await import('../workers/answerPool.js')).AnswerPool(service, inProcess, { workers, env }) : inProcess;
+  log.info({ event: 'answering', workers: engine === inProcess ? 0 : workers, mode: inProcess.mode }, engine === inProcess ? 'answering on the main thread' : `answering in ${workers} worker thread(s)`);
   // Answers, feedback, limits and summaries: on PostgreSQL when DATABASE_URL is set, and then the store is shared too.
   const { openBotState, stateSettings, followSharedStore } = await import('../state/botState.js');
   const state = await openBotState(stateSettings(env, config), log);

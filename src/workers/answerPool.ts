@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { AnswerResult, AskOptions } from '../answer/types.js';
+import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
+import type { BriefingService } from '../service.js';
+import { storeFingerprint, type AnswerReply, type AnswerTask, type AnswerWorkerData } from './answerTask.js';
+
+/** Anything that answers questions the way the answer engine does (the pool, or the engine itself). */
+export interface QuestionAnswerer {
+  ask(question: string, options?: AskOptions): Promise<AnswerResult>;
+}
+
+export interface AnswerPoolOptions {
+  /** Worker threads (≥ 1), each with its own copy of the knowledge base and the reader. */
+  workers: number;
+  /** Environment for the engine's settings in the workers; secrets are left out before it crosses. */
+  env: Record<string, string | undefined>;
+  /** Tests only: a question equal to this makes a worker exit mid-task (see AnswerWorkerData). */
+  crashOn?: string;
+}
+
+const here = fileURLToPath(import.meta.url);
+// Worker threads run compiled JavaScript: from dist/ next to this file, or, when this file runs as TypeScript
+// source (vitest, tsx), from the dist/ build of the same source (the test setup rebuilds a stale dist/).
+const WORKER_FILE = here.endsWith('.ts')
+  ? path.resolve(path.dirname(here), '../../dist/src/workers/answerWorker.js')
+  : path.join(path.dirname(here), 'answerWorker.js');
+
+/** Variables the workers never need (they answer offline, from the store on disk). */
+const SECRET = /TOKEN|API_KEY|SECRET|PASSWORD|DATABASE_URL/i;
+
+/**
+ * Extractive answers in worker threads (piscina), so a question's CPU work never delays the bot's gateway
+ * events and acknowledgements. Each task names the store the service serves at the moment it is asked; a worker
+ * switches to it before answering (so after `/reindex`, in-flight answers finish on the old store and the next
+ * ones use the new). When a worker can't reach that store, or its thread dies, the caller learns it: the answer
+ * comes from `inProcess` instead, or the promise rejects (the bot then replies with an error id).
+ */
+export class AnswerPool implements QuestionAnswerer {
+  private readonly pool: Piscina<AnswerTask, AnswerReply>;
+  private seenKb: KnowledgeBase | null = null;
+  private seenStore = '';
+
+  constructor(
+    private readonly service: BriefingService,
+    private readonly inProcess: QuestionAnswerer,
+    options: AnswerPoolOptions,
+  ) {
+    const env = Object.fromEntries(Object.entries(options.env).filter(([name]) => !SECRET.test(name)));
+    const workerData: AnswerWorkerData = { config: service.config, env, ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}) };
+    this.pool = new Piscina<AnswerTask, AnswerReply>({
+      filename: WORKER_FILE,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      // Idle workers keep their knowledge base: loading it again would cost the next question.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // On shutdown the bot has already drained (or politely failed) its replies: stop within the watchdog's time.
+      closeTimeout: 3000,
+      workerData,
+    });
+  }
+
+  get workers(): number {
+    return this.pool.threads.length;
+  }
+
+  async ask(question: string, options: AskOptions = {}): Promise<AnswerResult> {
+    const reply = await this.pool.run({ question, options, store: this.currentStore() });
+    if (reply.kind === 'answered') return reply.result;
+    return this.inProcess.ask(question, options);
+  }
+
+  /** The fingerprint of the store the service serves now, computed once per swap. */
+  private currentStore(): string {
+    const kb = this.service.kb;
+    if (kb !== this.seenKb) {
+      this.seenKb = kb;
+      this.seenStore = storeFingerprint(this.service.manifest);
+    }
+    return this.seenStore;
+  }
+
+  /** Lets the queued answers finish, then stops the threads. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
