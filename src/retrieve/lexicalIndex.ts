@@ -97,6 +97,14 @@ class Bm25Field<T extends string | number> {
   readonly lengths: Uint32Array;
   readonly avgLength: number;
 
+  /** Each chunk's BM25 length normalisation, `K1 × (1 − B + B × length / avgLength)`: the same double `addScores` computes. */
+  readonly norms: Float64Array;
+  /**
+   * Per term, the largest `tf × (K1 + 1) / (tf + norm)` over its postings: the most one occurrence of the term can add
+   * to a chunk (before idf). Filled on a term's first query (NaN until then), so loading a store stays cheap.
+   */
+  private readonly maxImpact: Float64Array;
+
   /** `ids` maps each term to its id, in id order. */
   constructor(private readonly ids: Map<T, number>, parts: FieldParts) {
     this.offsets = parts.offsets;
@@ -104,6 +112,34 @@ class Bm25Field<T extends string | number> {
     this.tfs = parts.tfs;
     this.lengths = parts.lengths;
     this.avgLength = parts.avgLength;
+    this.norms = new Float64Array(this.lengths.length);
+    for (let d = 0; d < this.norms.length; d++) this.norms[d] = K1 * (1 - B + (B * this.lengths[d]) / this.avgLength);
+    this.maxImpact = new Float64Array(ids.size).fill(NaN);
+  }
+
+  idOf(term: T): number | undefined {
+    return this.ids.get(term);
+  }
+
+  /** The term's BM25 idf times `weight`, exactly as `addScores` computes it. */
+  idf(id: number, weight: number): number {
+    const n = this.lengths.length;
+    const df = this.offsets[id + 1] - this.offsets[id];
+    return weight * Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  impactBound(id: number): number {
+    let max = this.maxImpact[id];
+    if (Number.isNaN(max)) {
+      max = 0;
+      for (let i = this.offsets[id]; i < this.offsets[id + 1]; i++) {
+        const f = this.tfs[i];
+        const impact = (f * (K1 + 1)) / (f + this.norms[this.docs[i]]);
+        if (impact > max) max = impact;
+      }
+      this.maxImpact[id] = max;
+    }
+    return max;
   }
 
   /** Terms in id order (a Map iterates in insertion order, and ids are given in insertion order). */
@@ -208,6 +244,9 @@ interface LexicalHeader {
 }
 
 export class LexicalIndex {
+  /** Per-query work arrays, reused (a query runs synchronously from start to end). */
+  private scratch?: { acc: Float64Array; touched: Int32Array };
+  private bySource?: Map<string, Int32Array>;
   private readonly words: Bm25Field<string>;
   private readonly grams: Bm25Field<number>;
   private readonly pairs: Bm25Field<string>;
@@ -358,23 +397,245 @@ export class LexicalIndex {
     return scores;
   }
 
-  /** Best `limit` chunks with a positive score, best first; ties by chunk order. */
+  /**
+   * Best `limit` chunks with a positive score, best first; ties by chunk order. The same hits and the same scores,
+   * to the last bit, as ranking `scores(text)`, but without scoring every posting of every query term (see
+   * `selectCandidates`): the winners are then re-scored exactly, term by term in `scores`' order.
+   */
   query(text: string, limit: number, source?: string): LexicalHit[] {
-    const scores = this.scores(text);
-    // Bounded selection: with grams nearly every chunk scores above 0, and sorting 100k hits per query
-    // would cost more than scoring them. `top` is kept sorted, worst last.
-    const top: LexicalHit[] = [];
-    const worse = (a: LexicalHit, b: LexicalHit) => a.score < b.score || (a.score === b.score && a.index > b.index);
-    for (let i = 0; i < scores.length; i++) {
-      const score = scores[i];
-      if (score <= 0 || (source && this.sources[i] !== source)) continue;
-      if (top.length === limit && !worse(top[limit - 1], { index: i, score })) continue;
-      const hit = { index: i, score };
-      let at = top.length;
-      while (at > 0 && worse(top[at - 1], hit)) at--;
-      top.splice(at, 0, hit);
-      if (top.length > limit) top.pop();
+    if (limit <= 0 || this.sources.length === 0) return [];
+    const occurrences = this.queryOccurrences(text);
+    if (occurrences.length === 0) return [];
+    let candidates: ArrayLike<number>;
+    if (source) {
+      // A filtered search scores just that file's chunks (a file is small next to the briefing); a file as large
+      // as the briefing's bulk is cheaper to find in the unpruned pass.
+      const own = this.chunksOf(source);
+      candidates = own.length <= FILTERED_DIRECT_MAX ? own : this.selectCandidates(occurrences, limit, own);
+    } else {
+      candidates = this.selectCandidates(occurrences, limit);
     }
-    return top;
+    const scores = this.exactScores(occurrences, candidates);
+    const hits: LexicalHit[] = [];
+    for (let i = 0; i < candidates.length; i++) if (scores[i] > 0) hits.push({ index: candidates[i], score: scores[i] });
+    hits.sort((a, b) => b.score - a.score || a.index - b.index);
+    if (hits.length > limit) hits.length = limit;
+    return hits;
   }
+
+  /** The query's terms in `scores`' order (words, grams, pairs; repeats kept), unknown terms and unweighted fields left out. */
+  private queryOccurrences(text: string): QueryTerm[] {
+    const out: QueryTerm[] = [];
+    const add = <T extends string | number>(field: Bm25Field<T>, tokens: T[], weight: number) => {
+      if (!weight) return;
+      for (const token of tokens) {
+        const id = field.idOf(token);
+        if (id !== undefined) out.push({ field: field as Bm25Field<string | number>, id, idf: field.idf(id, weight) });
+      }
+    };
+    add(this.words, queryTerms(text), 1);
+    add(this.grams, gramHashes(text), this.options.gramBoost);
+    add(this.pairs, bigrams(terms(text)), this.options.bigramBoost);
+    return out;
+  }
+
+  /**
+   * `scores(text)` at each of `chunks` (in chunk order), computed the same way: same terms, same order, same
+   * arithmetic. Each distinct term's postings are walked once for all the chunks.
+   */
+  private exactScores(occurrences: QueryTerm[], chunks: ArrayLike<number>): Float64Array {
+    const count = chunks.length;
+    const scores = new Float64Array(count);
+    if (count === 0) return scores;
+    const tfs = new Map<Bm25Field<string | number>, Map<number, Uint16Array>>();
+    for (const { field, id, idf } of occurrences) {
+      let byId = tfs.get(field);
+      if (!byId) tfs.set(field, (byId = new Map()));
+      let row = byId.get(id);
+      if (!row) {
+        row = new Uint16Array(count);
+        const to = field.offsets[id + 1];
+        let at = field.offsets[id];
+        for (let j = 0; j < count && at < to; j++) {
+          at = lowerBound(field.docs, at, to, chunks[j]);
+          if (at < to && field.docs[at] === chunks[j]) row[j] = field.tfs[at];
+        }
+        byId.set(id, row);
+      }
+      for (let j = 0; j < count; j++) {
+        const f = row[j];
+        if (f) scores[j] += (idf * f * (K1 + 1)) / (f + field.norms[chunks[j]]);
+      }
+    }
+    return scores;
+  }
+
+  private chunksOf(source: string): Int32Array {
+    if (!this.bySource) {
+      const lists = new Map<string, number[]>();
+      this.sources.forEach((s, i) => {
+        const list = lists.get(s);
+        if (list) list.push(i);
+        else lists.set(s, [i]);
+      });
+      this.bySource = new Map([...lists].map(([s, list]) => [s, Int32Array.from(list)]));
+    }
+    return this.bySource.get(source) ?? new Int32Array(0);
+  }
+
+  /**
+   * A superset of the `limit` best chunks (ties at the cut included), found by term-at-a-time scoring with
+   * "quit and continue" pruning (Moffat & Zobel): terms go in order of the most they can add to a chunk (idf ×
+   * `impactBound`); once what the unread terms could still add is below the `limit`-th best partial score, no
+   * chunk that has matched nothing so far can make it, and the remaining terms are only looked up (binary search)
+   * for the chunks that still can. Partial sums run in another order than `scores`, so every comparison keeps a
+   * margin far above rounding error. With `only`, just those chunks are eligible and nothing is pruned.
+   */
+  private selectCandidates(occurrences: QueryTerm[], limit: number, only?: Int32Array): ArrayLike<number> {
+    const n = this.sources.length;
+    if (!this.scratch || this.scratch.acc.length !== n) this.scratch = { acc: new Float64Array(n), touched: new Int32Array(n) };
+    const { acc, touched } = this.scratch;
+    // Repeated terms merge into one with the summed idf.
+    const merged = new Map<Bm25Field<string | number>, Map<number, number>>();
+    for (const { field, id, idf } of occurrences) {
+      let ids = merged.get(field);
+      if (!ids) merged.set(field, (ids = new Map()));
+      ids.set(id, (ids.get(id) ?? 0) + idf);
+    }
+    const plan: { field: Bm25Field<string | number>; id: number; weight: number; bound: number }[] = [];
+    for (const [field, ids] of merged) for (const [id, weight] of ids) plan.push({ field, id, weight, bound: weight * field.impactBound(id) });
+    plan.sort((a, b) => b.bound - a.bound);
+    let remaining = 0;
+    for (const t of plan) remaining += t.bound;
+
+    let count = 0;
+    let alive: Int32Array | null = null; // once pruning starts: the chunks that can still make the cut, in chunk order
+    let aliveCount = 0;
+    for (const { field, id, weight, bound } of plan) {
+      const { docs, tfs, norms } = field;
+      const from = field.offsets[id];
+      const to = field.offsets[id + 1];
+      // Deciding costs a pass over the chunks matched so far: only worth it before a long posting list.
+      if (alive === null && !only && count >= limit && to - from >= count >> 2) {
+        const threshold = lowered(kthLargest(acc, touched, count, limit));
+        if (remaining < threshold) {
+          alive = new Int32Array(count);
+          for (let i = 0; i < count; i++) if (acc[touched[i]] + remaining >= threshold) alive[aliveCount++] = touched[i];
+          alive.subarray(0, aliveCount).sort();
+        }
+      }
+      if (alive === null) {
+        for (let i = from; i < to; i++) {
+          const d = docs[i];
+          const f = tfs[i];
+          if (acc[d] === 0) touched[count++] = d;
+          acc[d] += (weight * f * (K1 + 1)) / (f + norms[d]);
+        }
+        remaining -= bound;
+      } else {
+        // Chunks in order: each lookup starts where the previous one stopped.
+        let at = from;
+        for (let j = 0; j < aliveCount && at < to; j++) {
+          const d = alive[j];
+          at = lowerBound(docs, at, to, d);
+          if (at < to && docs[at] === d) {
+            const f = tfs[at];
+            acc[d] += (weight * f * (K1 + 1)) / (f + norms[d]);
+          }
+        }
+        remaining -= bound;
+        if (aliveCount > limit) {
+          const threshold = lowered(kthLargest(acc, alive, aliveCount, limit));
+          let kept = 0;
+          for (let j = 0; j < aliveCount; j++) if (acc[alive[j]] + remaining >= threshold) alive[kept++] = alive[j];
+          aliveCount = kept;
+        }
+      }
+    }
+
+    let pool: Int32Array;
+    let poolCount = 0;
+    if (only) {
+      pool = new Int32Array(only.length);
+      for (const d of only) if (acc[d] > 0) pool[poolCount++] = d;
+    } else if (alive) {
+      pool = alive;
+      poolCount = aliveCount;
+    } else {
+      pool = touched;
+      poolCount = count;
+    }
+    const out: number[] = [];
+    const threshold = poolCount > limit ? lowered(kthLargest(acc, pool, poolCount, limit)) : -Infinity;
+    for (let i = 0; i < poolCount; i++) if (acc[pool[i]] >= threshold) out.push(pool[i]);
+    for (let i = 0; i < count; i++) acc[touched[i]] = 0;
+    return out.sort((a, b) => a - b);
+  }
+}
+
+interface QueryTerm {
+  field: Bm25Field<string | number>;
+  id: number;
+  /** idf × the field's weight. */
+  idf: number;
+}
+
+/** A source with at most this many chunks is searched by scoring each of its chunks directly. */
+const FILTERED_DIRECT_MAX = 256;
+/**
+ * Pruning compares partial sums taken in another order than `scores` takes them: a threshold is lowered by this
+ * relative margin (rounding error is ~1e-15 relative), so a chunk is only dropped when it is clearly out.
+ */
+const PRUNE_MARGIN = 1e-9;
+
+function lowered(x: number): number {
+  return x - PRUNE_MARGIN * (Math.abs(x) + 1);
+}
+
+/** First position in `docs[from, to)` holding a chunk ≥ `doc` (`to` when none). */
+function lowerBound(docs: Int32Array, from: number, to: number, doc: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const heap = { values: new Float64Array(64) };
+
+/** The `k`-th largest of `values[list[0..count)]` (count ≥ k ≥ 1), with a size-k min-heap. */
+function kthLargest(values: Float64Array, list: Int32Array, count: number, k: number): number {
+  if (heap.values.length < k) heap.values = new Float64Array(k);
+  const h = heap.values;
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[list[i]];
+    if (size < k) {
+      // Sift up.
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (h[parent] <= v) break;
+        h[at] = h[parent];
+        at = parent;
+      }
+      h[at] = v;
+    } else if (v > h[0]) {
+      // Replace the root and sift down.
+      let at = 0;
+      for (;;) {
+        let child = 2 * at + 1;
+        if (child >= k) break;
+        if (child + 1 < k && h[child + 1] < h[child]) child++;
+        if (h[child] >= v) break;
+        h[at] = h[child];
+        at = child;
+      }
+      h[at] = v;
+    }
+  }
+  return h[0];
 }
