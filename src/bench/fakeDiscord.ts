@@ -71,6 +71,10 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   identifyCount = 0;
   resumeCount = 0;
+  /** What GET /gateway/bot recommends (SHARD_COUNT=auto). */
+  recommendedShards = 1;
+  /** Extra guilds (addGuild), each with one text channel. */
+  readonly guilds = new Map<string, { channelId: string }>();
   /** Application commands registered with PUT, by route. */
   readonly registeredCommands = new Map<string, unknown[]>();
 
@@ -81,8 +85,13 @@ export class FakeDiscord {
   private readonly waiters: { match: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   private readonly messages = new Map<string, any[]>(); // eslint-disable-line @typescript-eslint/no-explicit-any
   private readonly channels = new Map<string, { id: string; type: number; guild_id?: string; parent_id?: string; owner_id?: string; name?: string }>();
+  /** Files users attached, served from the loopback CDN route (/cdn/attachments/<id>/<name>). */
+  private readonly attachments = new Map<string, { meta: Record<string, unknown>; bytes: Uint8Array }>();
   private sequence = 0;
   private sessionId = randomBytes(8).toString('hex');
+  /** Each gateway connection's [shard, shard count] from its IDENTIFY, and its session (for RESUME). */
+  private readonly shardOf = new Map<WebSocket, [number, number]>();
+  private readonly sessions = new Set<string>();
   private port = 0;
 
   private constructor() {
@@ -90,6 +99,34 @@ export class FakeDiscord {
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (socket) => this.onGateway(socket));
     this.channels.set(this.channelId, { id: this.channelId, type: GUILD_TEXT, guild_id: this.guildId, name: 'general' });
+    this.guilds.set(this.guildId, { channelId: this.channelId });
+  }
+
+  /**
+   * Another guild with a text channel; with `onShard`, its id is chosen so that Discord's rule
+   * (guild_id >> 22) % shard_count puts it on that shard.
+   */
+  addGuild(onShard?: { shard: number; count: number }): { guildId: string; channelId: string } {
+    let guildId = snowflake();
+    if (onShard) {
+      const count = BigInt(onShard.count);
+      const time = BigInt(guildId) >> 22n;
+      guildId = String(((time - (time % count) + BigInt(onShard.shard)) << 22n) + (BigInt(guildId) & 4095n));
+    }
+    const channelId = snowflake();
+    this.channels.set(channelId, { id: channelId, type: GUILD_TEXT, guild_id: guildId, name: 'general' });
+    this.guilds.set(guildId, { channelId });
+    return { guildId, channelId };
+  }
+
+  /** The shard Discord would deliver a guild's events on (DMs go to shard 0). */
+  static shardFor(guildId: string | null | undefined, count: number): number {
+    return guildId ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0;
+  }
+
+  /** The shards connected now, as [shard, count] (empty for unsharded clients). */
+  connectedShards(): [number, number][] {
+    return [...this.shardOf.entries()].filter(([socket]) => socket.readyState === WebSocket.OPEN).map(([, shard]) => shard);
   }
 
   static async start(): Promise<FakeDiscord> {
@@ -154,7 +191,14 @@ export class FakeDiscord {
   dispatch(event: string, data: unknown): void {
     this.sequence += 1;
     const payload = JSON.stringify({ op: 0, t: event, s: this.sequence, d: data });
-    for (const socket of this.sockets) if (socket.readyState === WebSocket.OPEN) socket.send(payload);
+    // A sharded client gets only its own guilds' events (and shard 0 the DMs), as from Discord.
+    const guildId = (data as { guild_id?: string } | null)?.guild_id;
+    for (const socket of this.sockets) {
+      if (socket.readyState !== WebSocket.OPEN) continue;
+      const shard = this.shardOf.get(socket);
+      if (shard && FakeDiscord.shardFor(guildId, shard[1]) !== shard[0]) continue;
+      socket.send(payload);
+    }
   }
 
   /** Cuts every gateway connection without a close frame, as a network failure would. */
@@ -164,7 +208,10 @@ export class FakeDiscord {
 
   private onGateway(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.shardOf.delete(socket);
+    });
     socket.on('error', () => undefined);
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
     socket.on('message', (raw) => {
@@ -180,27 +227,32 @@ export class FakeDiscord {
     socket.send(JSON.stringify({ op: 0, t: event, s: this.sequence, d: data }));
   }
 
-  private onIdentify(socket: WebSocket, data: { token: string }): void {
+  private onIdentify(socket: WebSocket, data: { token: string; shard?: [number, number] }): void {
     if (data.token !== this.token) {
       socket.close(4004, 'Authentication failed.');
       return;
     }
     this.identifyCount += 1;
     this.sessionId = randomBytes(8).toString('hex');
+    this.sessions.add(this.sessionId);
+    const shard = Array.isArray(data.shard) && data.shard[1] > 1 ? data.shard : undefined;
+    if (shard) this.shardOf.set(socket, shard);
+    const mine = [...this.guilds.keys()].filter((id) => !shard || FakeDiscord.shardFor(id, shard[1]) === shard[0]);
     this.send(socket, 'READY', {
       v: 10,
       user: this.botUser(),
-      guilds: [{ id: this.guildId, unavailable: true }],
+      guilds: mine.map((id) => ({ id, unavailable: true })),
       session_id: this.sessionId,
       resume_gateway_url: this.gatewayUrl,
       application: { id: this.appId, flags: 0 },
       private_channels: [],
+      ...(shard ? { shard } : {}),
     });
-    this.send(socket, 'GUILD_CREATE', this.guildPayload());
+    for (const id of mine) this.send(socket, 'GUILD_CREATE', this.guildPayload(id));
   }
 
   private onResume(socket: WebSocket, data: { token: string; session_id: string }): void {
-    if (data.token !== this.token || data.session_id !== this.sessionId) {
+    if (data.token !== this.token || !this.sessions.has(data.session_id)) {
       socket.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
       return;
     }
@@ -216,9 +268,9 @@ export class FakeDiscord {
     return { id, username, discriminator: '0', global_name: username, avatar: null };
   }
 
-  private guildPayload() {
+  private guildPayload(guildId = this.guildId) {
     return {
-      id: this.guildId,
+      id: guildId,
       name: 'Briefing test guild',
       icon: null,
       owner_id: snowflake(),
@@ -226,8 +278,8 @@ export class FakeDiscord {
       member_count: 2,
       large: false,
       features: [],
-      roles: [{ id: this.guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
-      channels: [...this.channels.values()].filter((c) => c.guild_id === this.guildId && c.type === GUILD_TEXT).map((c) => ({ ...c, position: 0, permission_overwrites: [] })),
+      roles: [{ id: guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      channels: [...this.channels.values()].filter((c) => c.guild_id === guildId && c.type === GUILD_TEXT).map((c) => ({ ...c, position: 0, permission_overwrites: [] })),
       threads: [],
       members: [{ user: this.botUser(), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false }],
       emojis: [],
@@ -243,9 +295,24 @@ export class FakeDiscord {
 
   // ---------------------------------------------------------------- things users do
 
+  /**
+   * A file a user attaches to a slash command option (type 11, value = the returned id): served from this
+   * stand-in's loopback CDN. `size` may be set to lie about the size, as a hostile client could.
+   */
+  addAttachment(filename: string, bytes: Uint8Array, options: { contentType?: string; size?: number } = {}): string {
+    const id = snowflake();
+    const url = `http://127.0.0.1:${this.port}/cdn/attachments/${id}/${encodeURIComponent(filename)}`;
+    const meta = { id, filename, size: options.size ?? bytes.length, url, proxy_url: url, ...(options.contentType ? { content_type: options.contentType } : {}) };
+    this.attachments.set(id, { meta, bytes });
+    return id;
+  }
+
   /** A slash command arrives. Returns the interaction's id and token (the token names its webhook routes). */
   sendSlash(name: string, options: { name: string; type: number; value: unknown }[] = [], actor: Actor = {}): { id: string; token: string; sentAt: number } {
-    return this.sendInteraction(2, { id: snowflake(), name, type: 1, options }, actor);
+    // Attachment options carry only an id; Discord sends the file's details in data.resolved.attachments.
+    const attached = options.filter((o) => o.type === 11).map((o) => this.attachments.get(String(o.value))?.meta).filter(Boolean) as Record<string, unknown>[];
+    const resolved = attached.length ? { resolved: { attachments: Object.fromEntries(attached.map((a) => [a.id, a])) } } : {};
+    return this.sendInteraction(2, { id: snowflake(), name, type: 1, options, ...resolved }, actor);
   }
 
   /** A button click on a message the bot sent. */
@@ -262,7 +329,7 @@ export class FakeDiscord {
     const guildId = actor.guildId === undefined ? this.guildId : actor.guildId;
     const user = this.user(userId, actor.username);
     const inGuild = guildId !== null;
-    const channelId = actor.channelId ?? (inGuild ? this.channelId : snowflake());
+    const channelId = actor.channelId ?? (inGuild ? (this.guilds.get(guildId)?.channelId ?? this.channelId) : snowflake());
     const payload: Record<string, unknown> = {
       id,
       application_id: this.appId,
@@ -400,6 +467,14 @@ export class FakeDiscord {
       }
     };
 
+    let cdn: RegExpMatchArray | null;
+    if (method === 'GET' && (cdn = url.pathname.match(/^\/cdn\/attachments\/(\d+)\//))) {
+      // The CDN needs no token, like Discord's signed attachment URLs.
+      const file = this.attachments.get(cdn[1]);
+      this.requests.push({ method, path: url.pathname, query: url.searchParams, body: null, time: performance.now(), status: file ? 200 : 404 });
+      if (!file) return void res.writeHead(404).end();
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length }).end(file.bytes);
+    }
     const isWebhook = path.startsWith('/webhooks/') || path.startsWith('/interactions/');
     if (!isWebhook && req.headers.authorization !== `Bot ${this.token}`) return reply(401, { message: '401: Unauthorized', code: 0 });
     const fault = this.faults.find((f) => f.method === method && f.path.test(path) && f.remaining > 0);
@@ -410,7 +485,7 @@ export class FakeDiscord {
 
     let m: RegExpMatchArray | null;
     if (method === 'GET' && path === '/gateway/bot') {
-      return reply(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+      return reply(200, { url: this.gatewayUrl, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 16 } });
     }
     if (method === 'GET' && path === '/gateway') return reply(200, { url: this.gatewayUrl });
     if (method === 'GET' && path === '/applications/@me') return reply(200, { id: this.appId, name: 'briefing-bot', bot: this.botUser(), flags: 0 });
