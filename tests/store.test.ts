@@ -131,14 +131,12 @@ describe('a store damaged on disk', () => {
     expect((await openKnowledgeBase(p.config())).rebuiltBecause).toBeNull();
   });
 
-  it('is rebuilt when args.json says another number of dimensions', async () => {
+  it('is rebuilt when the stored text (documents.json) is damaged', async () => {
     const p = await project();
     await openKnowledgeBase(p.config());
-    const args = path.join((await currentGeneration(p.store))!, 'args.json');
-    const parsed = JSON.parse(await fs.readFile(args, 'utf8')) as Record<string, unknown>;
-    await fs.writeFile(args, JSON.stringify({ ...parsed, numDimensions: 8 }));
+    await flipByte(path.join((await currentGeneration(p.store))!, 'documents.json'), 40);
     const reopened = await openKnowledgeBase(p.config());
-    expect(reopened.rebuiltBecause).toMatch(/args\.json/);
+    expect(reopened.rebuiltBecause).toMatch(/documents\.json checksum mismatch/);
     expect((await reopened.kb.search('Selat Hormuz', { k: 1 }))[0].chunk.text).toContain('Hormuz');
   });
 

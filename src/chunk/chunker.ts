@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { splitSentences, type Span } from '../text/sentences.js';
 
-/** A document ready for indexing: its text and where its sentences are. */
+/**
+ * A document ready for indexing: its text and where its sentences are. Any other metadata the reader attached
+ * rides along and is stored with it (see `store/generationFiles.ts`).
+ */
 export interface IndexedDocument {
   source: string;
   title: string;
   date?: string;
   photo?: string;
   url?: string;
+  /** Offset of the first character after front matter, when the reader found some. */
+  bodyStart?: number;
   content: string;
   sentences: Span[];
   /** PDFs: offset in `content` where each page starts, so a citation can name its page. */

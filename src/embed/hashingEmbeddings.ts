@@ -10,7 +10,7 @@ import { charNgrams, terms } from '../text/tokenize.js';
 export const HASHING_MODEL_VERSION = 'hashing-v1';
 
 /** Size of the table that document frequencies are counted in: larger than the output, so few features share. */
-const DF_BUCKETS = 1 << 18;
+export const DF_BUCKETS = 1 << 18;
 
 const FEATURE_WEIGHTS = { word: 1, bigram: 0.5, char3: 0.25, char4: 0.35 } as const;
 

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Embeddings } from '@langchain/core/embeddings';
-import { Document } from '@langchain/core/documents';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { chunkDocument, type Chunk, type ChunkingOptions, type IndexedDocument } from '../chunk/chunker.js';
 import { HashingEmbeddings } from '../embed/hashingEmbeddings.js';
 import { LexicalIndex, DEFAULT_LEXICAL_OPTIONS, type LexicalOptions } from './lexicalIndex.js';
+import { buildVectors, wrapIndex, type ProgressFn } from '../store/vectorIndex.js';
 
 export interface SearchHit {
   rank: number;
@@ -30,17 +29,14 @@ export interface RetrievalOptions {
   lexical?: LexicalOptions;
 }
 
-export type ProgressFn = (done: number, total: number) => void;
+export type { ProgressFn } from '../store/vectorIndex.js';
 
-/** Vectors are embedded in batches so progress can be shown and memory stays flat. */
-const EMBED_BATCH = 256;
 /**
  * hnswlib's M. LangChain builds with hnswlib's default 16; measured at 100k chunks with eval questions, top-5
  * agreement with exact search at ef 200 was 0.891 with M 16 and 0.943 with M 32 (0.983 at ef 800), for ~20% more
  * build time. At 1k and 10k chunks both agree fully.
  */
 export const DEFAULT_HNSW_M = 32;
-const HNSW_EF_CONSTRUCTION = 200;
 /** Chunk vectors kept as Float32Arrays for exact re-scoring (16k × 1024 dims ≈ 64 MB at most). */
 const VECTOR_CACHE_MAX = 16_384;
 
@@ -55,13 +51,13 @@ export class KnowledgeBase {
   private readonly vectorCache = new Map<number, Float32Array>();
   /**
    * Chunk index → its HNSW label. Chunks whose vectors are identical (one sentence repeated, an endless word cut
-   * into equal pieces) share one point, labelled with the first such chunk: hnswlib's insertion turns quadratic
-   * when many points are exactly equal (1,545 equal vectors took 15 s; the same with 1e-4 noise, 0.7 s).
+   * into equal pieces) share one point: hnswlib's insertion turns quadratic when many points are exactly equal
+   * (1,545 equal vectors took 15 s; the same with 1e-4 noise, 0.7 s). Labels are not chunk indexes once a store
+   * has been updated incrementally (see `store/vectorIndex.ts`).
    */
   readonly pointOf: Int32Array;
-  /** The chunks of each shared point (only points with more than one chunk). */
-  private readonly sharing = new Map<number, number[]>();
-
+  /** The chunks of each live HNSW point, in chunk order. */
+  private readonly chunksAt = new Map<number, number[]>();
   constructor(
     readonly documents: IndexedDocument[],
     readonly chunks: Chunk[],
@@ -77,11 +73,11 @@ export class KnowledgeBase {
       this.chunksBySource.set(chunk.source, list);
     }
     this.pointOf = pointOf ?? Int32Array.from(chunks, (_, i) => i);
+    if (this.pointOf.length !== chunks.length) throw new Error('vector labels do not match the chunk list');
     this.pointOf.forEach((label, i) => {
-      if (label === i) return;
-      const list = this.sharing.get(label) ?? [label];
-      list.push(i);
-      this.sharing.set(label, list);
+      const list = this.chunksAt.get(label);
+      if (list) list.push(i);
+      else this.chunksAt.set(label, [i]);
     });
     if (lexical && lexical.size !== chunks.length) throw new Error('lexical index does not match the chunk list');
     this.lexical = lexical ?? new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
@@ -98,72 +94,8 @@ export class KnowledgeBase {
   ): Promise<KnowledgeBase> {
     const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
     const fitted = embeddings instanceof HashingEmbeddings ? await embeddings.fitYielding(chunks.map((c) => c.text)) : embeddings;
-    const { vectors, pointOf } = await KnowledgeBase.embedInto(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
-    return new KnowledgeBase(documents, chunks, vectors, fitted, options, pointOf);
-  }
-
-  /**
-   * Embeds each distinct chunk text once (a repeated text costs no second embedding call) and adds each distinct
-   * vector to HNSW once, labelled with the first chunk that has it; `pointOf` maps every chunk to that label.
-   */
-  private static async embedInto(
-    chunks: Chunk[],
-    embeddings: Embeddings,
-    m: number,
-    onProgress?: ProgressFn,
-  ): Promise<{ vectors: HNSWLib; pointOf: Int32Array }> {
-    const firstWithText = new Map<string, number>();
-    const distinct: number[] = [];
-    const sameTextAs = Int32Array.from(chunks, (c, i) => {
-      const first = firstWithText.get(c.text);
-      if (first !== undefined) return first;
-      firstWithText.set(c.text, i);
-      distinct.push(i);
-      return i;
-    });
-    firstWithText.clear();
-    const pointOf = new Int32Array(chunks.length);
-    const labelOfVector = new Map<string, number>();
-    let store: HNSWLib | undefined;
-    onProgress?.(0, distinct.length);
-    for (let from = 0; from < distinct.length; from += EMBED_BATCH) {
-      const batch = distinct.slice(from, from + EMBED_BATCH);
-      const vectors = await embeddings.embedDocuments(batch.map((i) => chunks[i].text));
-      if (!store) {
-        // The index is made here, at full capacity and with our M: LangChain's addVectors would initialise an
-        // empty index with hnswlib's defaults. LangChain's HNSWLib still saves, loads and holds the docstore.
-        const { HierarchicalNSW } = await HNSWLib.imports();
-        const index = new HierarchicalNSW('cosine', vectors[0].length);
-        index.initIndex(distinct.length, m, HNSW_EF_CONSTRUCTION);
-        store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0].length, index });
-      }
-      const labelled: Record<string, Document> = {};
-      vectors.forEach((vector, j) => {
-        const chunk = batch[j];
-        // hnswlib keeps float32: vectors equal at that precision are the same point.
-        const key = createHash('sha1').update(Float32Array.from(vector)).digest('base64');
-        const label = labelOfVector.get(key);
-        if (label !== undefined) {
-          pointOf[chunk] = label;
-          return;
-        }
-        labelOfVector.set(key, chunk);
-        pointOf[chunk] = chunk;
-        store!.index.addPoint(vector, chunk);
-        labelled[chunk] = KnowledgeBase.toDocument(chunks[chunk]);
-      });
-      store.docstore.add(labelled);
-      onProgress?.(Math.min(from + EMBED_BATCH, distinct.length), distinct.length);
-      // Let the bot answer (and the progress bar draw) between batches of a long build.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    for (let i = 0; i < chunks.length; i++) pointOf[i] = pointOf[sameTextAs[i]];
-    // An empty briefing still needs a store object; HNSWLib.fromDocuments([]) cannot make one.
-    return { vectors: store ?? new HNSWLib(embeddings, { space: 'cosine', numDimensions: 1 }), pointOf };
-  }
-
-  private static toDocument(c: Chunk): Document {
-    return new Document({ pageContent: c.text, metadata: { chunkId: c.id, source: c.source } });
+    const { index, pointOf } = await buildVectors(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
+    return new KnowledgeBase(documents, chunks, wrapIndex(index, fitted), fitted, options, pointOf);
   }
 
   get size(): number {
@@ -172,7 +104,12 @@ export class KnowledgeBase {
 
   /** The chunks (indexes) that HNSW point `label` stands for, in chunk order. */
   chunksOfPoint(label: number): number[] {
-    return this.sharing.get(label) ?? [label];
+    return this.chunksAt.get(label) ?? [];
+  }
+
+  /** HNSW points in use (the index may also hold points an incremental update marked deleted). */
+  get points(): number {
+    return this.chunksAt.size;
   }
 
   /** The stored vector of a chunk (as hnswlib keeps it). */
@@ -199,7 +136,7 @@ export class KnowledgeBase {
   async denseSearch(query: string | number[], k: number, source?: string): Promise<{ index: number; similarity: number }[]> {
     if (this.chunks.length === 0) return [];
     const vector = typeof query === 'string' ? await this.embeddings.embedQuery(query) : query;
-    const count = Math.min(k, this.vectors.index.getCurrentCount());
+    const count = Math.min(k, this.points);
     this.vectors.index.setEf(Math.max(this.options.hnswEf, count));
     const inSource = (index: number) => !source || this.chunks[index]?.source === source;
     const filter = source ? (label: number) => this.chunksOfPoint(label).some(inSource) : undefined;

@@ -6,8 +6,10 @@ import type { FileChecksum } from './checksum.js';
  * Bump when the chunking, the stored files or the hashing features change meaning: old stores rebuild.
  * 2: file checksums in the manifest; chunks with identical vectors share one HNSW point.
  * 3: the BM25 index is saved (`lexical.bin`) and loaded instead of rebuilt.
+ * 4: the text is stored once (documents.json, with chunks as offsets into it); the hnswlib index is written
+ *    directly (no LangChain docstore); labels are listed per chunk; the IDF table is deflated (idf.bin).
  */
-export const STORE_FORMAT_VERSION = 3;
+export const STORE_FORMAT_VERSION = 4;
 
 export interface StoreManifest {
   formatVersion: number;
@@ -24,6 +26,13 @@ export interface StoreManifest {
   chunkCount: number;
   builtAt: string;
   buildMs: number;
+  /**
+   * How the vectors were made. The hashing embedder's IDF is frozen between full builds (see `incrementalBase`):
+   * `fittedChunks` is the chunk count it was fitted on, `changedSinceFit` the chunks embedded or dropped since.
+   */
+  vectors?: { points: number; fittedChunks: number; changedSinceFit: number };
+  /** What the build that made this generation did: everything, or only the chunks whose text was new. */
+  lastBuild?: { mode: 'full' | 'incremental'; embeddedChunks: number; reusedChunks: number };
   /** Size and checksum of every other file of the generation, checked at load (absent on a store never saved). */
   files?: Record<string, FileChecksum>;
 }
@@ -81,6 +90,26 @@ export function staleReason(manifest: StoreManifest, expected: ExpectedStore): s
     edited.length ? `edited ${listNames(edited)}` : '',
   ].filter(Boolean);
   return changes.length ? `seeds changed: ${changes.join('; ')}` : null;
+}
+
+/**
+ * A full rebuild refits the hashing embedder's IDF on the whole briefing; an incremental one keeps it (so every
+ * stored vector stays valid) and embeds new chunks with it. Once the chunks changed since the fit exceed this
+ * share of the chunks it was fitted on, the IDF no longer describes the briefing and the next build is full.
+ */
+export const IDF_DRIFT_LIMIT = 0.25;
+
+/**
+ * Whether the store `manifest` describes can be updated in place for `expected` (only seeds changed), or null
+ * with the reason a full build is needed.
+ */
+export function incrementalBase(manifest: StoreManifest, expected: ExpectedStore): { ok: true } | { ok: false; why: string } {
+  const reason = staleReason({ ...manifest, seeds: expected.seeds }, expected);
+  if (reason) return { ok: false, why: reason };
+  if (!manifest.vectors) return { ok: false, why: 'no vector bookkeeping' };
+  const { fittedChunks, changedSinceFit } = manifest.vectors;
+  if (changedSinceFit > IDF_DRIFT_LIMIT * Math.max(fittedChunks, 1)) return { ok: false, why: 'the briefing drifted from the IDF it was fitted on' };
+  return { ok: true };
 }
 
 export function isManifest(value: unknown): value is StoreManifest {

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { CoreConfig } from '../config.js';
-import { segmentDocument, type IndexedDocument } from '../chunk/chunker.js';
+import { promises as fs } from 'node:fs';
 import { createEmbeddings } from '../embed/providers.js';
-import { KnowledgeBase, type ProgressFn, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
+import type { KnowledgeBase, ProgressFn, RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { loadSeeds, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { oneLine } from '../errors.js';
-import { STORE_FORMAT_VERSION, expectedStore, staleReason, type StoreManifest } from './manifest.js';
+import { expectedStore, incrementalBase, staleReason, type ExpectedStore, type StoreManifest } from './manifest.js';
 import { withRebuildLock } from './rebuildLock.js';
-import { currentGeneration, loadStore, readManifest, saveStore } from './vectorStore.js';
+import { runBuild } from './runBuild.js';
+import { currentGeneration, loadGeneration, loadStore, readManifest } from './vectorStore.js';
 
 export interface OpenOptions {
   /** Rebuild even if the store is up to date. */
@@ -22,6 +23,8 @@ export interface OpenedKnowledgeBase {
   manifest: StoreManifest;
   /** Why the store was rebuilt, or null when the saved one was used. */
   rebuiltBecause: string | null;
+  /** Set when this call built the store: whole, or only the chunks whose text was new. */
+  build?: StoreManifest['lastBuild'];
   skipped: SkippedSeed[];
 }
 
@@ -70,20 +73,21 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
   const seeds = Object.fromEntries(scan.documents.map((d) => [d.source, d.sha256]));
   const expected = expectedStore(config, seeds);
   const embeddings = await createEmbeddings(config.embeddings);
-  const contents = new Map(scan.documents.map((d) => [d.source, d.content]));
 
   const seenGeneration = await currentGeneration(config.vectorstoreDir);
   let reason: string | null = options.force ? 'rebuild requested' : null;
+  let seenManifest: StoreManifest | null = null;
   if (!reason) {
-    const manifest = await readManifest(config.vectorstoreDir);
-    reason = manifest ? staleReason(manifest, expected) : 'no store yet';
+    seenManifest = await readManifest(config.vectorstoreDir);
+    reason = seenManifest ? staleReason(seenManifest, expected) : 'no store yet';
   }
   if (!reason) {
     try {
-      const loaded = await loadStore(config.vectorstoreDir, embeddings, contents, retrievalOptions(config));
+      const loaded = await loadStore(config.vectorstoreDir, embeddings, retrievalOptions(config));
       return { ...loaded, rebuiltBecause: null, skipped: scan.skipped };
     } catch (error) {
       reason = `store unreadable (${oneLine(error)})`;
+      seenManifest = null; // not a base to build on
     }
   }
 
@@ -95,7 +99,7 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
       const manifest = await readManifest(config.vectorstoreDir);
       if (manifest && !staleReason(manifest, expected)) {
         try {
-          const loaded = await loadStore(config.vectorstoreDir, embeddings, contents, retrievalOptions(config));
+          const loaded = await loadStore(config.vectorstoreDir, embeddings, retrievalOptions(config));
           log('Another process rebuilt the store meanwhile; using its build.');
           return { ...loaded, rebuiltBecause: null, skipped: scan.skipped };
         } catch {
@@ -103,7 +107,10 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
         }
       }
     }
-    return build(config, options, why, scan, seeds, expected.readerVersion, embeddings);
+    // Only seeds changed, and the current store is the one examined above: update it in place.
+    const current = await currentGeneration(config.vectorstoreDir);
+    const base = seenManifest && current === seenGeneration && incrementalBase(seenManifest, expected).ok ? current : null;
+    return build(config, options, why, scan, expected, base, embeddings);
   }, log);
 }
 
@@ -112,47 +119,24 @@ async function build(
   options: OpenOptions,
   reason: string,
   scan: Awaited<ReturnType<typeof loadSeeds>>,
-  seeds: Record<string, string>,
-  readerVersion: StoreManifest['readerVersion'],
+  expected: ExpectedStore,
+  base: string | null,
   embeddings: Awaited<ReturnType<typeof createEmbeddings>>,
 ): Promise<OpenedKnowledgeBase> {
   const log = options.log ?? (() => undefined);
   log(`Building the store: ${reason}.`);
-
-  const started = Date.now();
-  const documents: IndexedDocument[] = scan.documents.map((d) =>
-    segmentDocument({ source: d.source, title: d.title, date: d.date, photo: d.photo, url: d.url, content: d.content, bodyStart: d.bodyStart, pageStarts: d.pageStarts }),
+  const outcome = await runBuild(
+    { config, retrieval: retrievalOptions(config), documents: scan.documents, skipped: scan.skipped, readerVersion: expected.readerVersion, base },
+    options.onProgress,
   );
-  const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
-  const kb = await KnowledgeBase.build(documents, embeddings, chunking, retrievalOptions(config), options.onProgress);
-  const dimensions = kb.size > 0 ? kb.vectors.index.getNumDimensions() : config.embeddings.dimensions;
-  const built: StoreManifest = {
-    formatVersion: STORE_FORMAT_VERSION,
-    embedding: { provider: config.embeddings.provider, model: config.embeddings.model, dimensions },
-    chunking,
-    hnswM: config.hnswM,
-    seeds,
-    readerVersion,
-    documents: documents.map((d) => ({
-      source: d.source,
-      title: d.title,
-      date: d.date,
-      photo: d.photo,
-      url: d.url,
-      sentences: d.sentences.length,
-      chunks: kb.chunksBySource.get(d.source)?.length ?? 0,
-    })),
-    skipped: scan.skipped,
-    chunkCount: kb.size,
-    builtAt: new Date().toISOString(),
-    buildMs: Date.now() - started,
-  };
-  let manifest = built;
+  if (outcome.baseUnusable) log(`Could not update the store in place (${outcome.baseUnusable}); built it whole.`);
   try {
-    manifest = await saveStore(config.vectorstoreDir, kb, built);
-  } catch (error) {
-    // A read-only or full disk must not stop the briefing: serve what was just built, and say so once.
-    log(`Could not save the store to ${config.vectorstoreDir} (${oneLine(error)}); serving it from memory, and it will be rebuilt at the next start.`);
+    const loaded = await loadGeneration(outcome.dir, embeddings, retrievalOptions(config));
+    if (outcome.unsaved) {
+      log(`Could not save the store to ${config.vectorstoreDir} (${outcome.unsaved}); serving it from memory, and it will be rebuilt at the next start.`);
+    }
+    return { kb: loaded.kb, manifest: loaded.manifest, rebuiltBecause: reason, build: outcome.manifest.lastBuild, skipped: scan.skipped };
+  } finally {
+    if (outcome.unsaved) await fs.rm(outcome.dir, { recursive: true, force: true }).catch(() => undefined);
   }
-  return { kb, manifest, rebuiltBecause: reason, skipped: scan.skipped };
 }

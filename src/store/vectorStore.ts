@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
-import type { Chunk, IndexedDocument } from '../chunk/chunker.js';
-import { HashingEmbeddings, deserializeIdf, serializeIdf } from '../embed/hashingEmbeddings.js';
+import { DF_BUCKETS, HashingEmbeddings } from '../embed/hashingEmbeddings.js';
 import { KnowledgeBase, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { checksumFiles, checksumMismatch } from './checksum.js';
+import { FILES, chunkIdsMatch, decodeChunks, decodeDocuments, decodeIdf, encodeChunks, encodeDocuments, encodeIdf } from './generationFiles.js';
 import { isManifest, type StoreManifest } from './manifest.js';
+import { readIndex, wrapIndex } from './vectorIndex.js';
 
 /**
- * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (LangChain HNSWLib files,
- * our chunks and documents, the BM25 index as `lexical.bin`, the manifest), and `CURRENT`, naming the one in
+ * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (the hnswlib index, the
+ * documents' text and chunk offsets, the BM25 index as `lexical.bin`, the manifest: see `generationFiles.ts`), and `CURRENT`, naming the one in
  * use. A build writes a new generation under a temporary name, renames it, then swaps `CURRENT` atomically: a
  * crash mid-build leaves the old store in use, and a reader never sees half a store. Rebuilds hold a
  * cross-process lock (`rebuildLock.ts`); pruning never removes the generation `CURRENT` names, nor one switched
@@ -22,7 +22,6 @@ import { isManifest, type StoreManifest } from './manifest.js';
 const CURRENT = 'CURRENT';
 /** A generation stays at least this long after `CURRENT` stops naming it (its folder's mtime is set at the switch). */
 export const PRUNE_GRACE_MS = 60_000;
-const FILES = { manifest: 'manifest.json', chunks: 'chunks.json', documents: 'documents.json', idf: 'idf.json', shared: 'shared-points.json', lexical: 'lexical.bin' };
 
 export async function currentGeneration(storeDir: string): Promise<string | null> {
   try {
@@ -44,36 +43,15 @@ export async function readManifest(storeDir: string): Promise<StoreManifest | nu
   }
 }
 
-/** Chunks that share another chunk's HNSW point, as [chunk, label] pairs (most briefings have none). */
-function sharedPoints(kb: KnowledgeBase): [number, number][] {
-  const pairs: [number, number][] = [];
-  kb.pointOf.forEach((label, i) => {
-    if (label !== i) pairs.push([i, label]);
-  });
-  return pairs;
-}
-
-/** Saves `kb` as a new generation and makes it current; returns the manifest as saved (with file checksums). */
-export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<StoreManifest> {
+/** Saves `kb` as a new generation and makes it current; returns the manifest as saved (with file checksums) and the folder. */
+export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<{ manifest: StoreManifest; dir: string }> {
   await fs.mkdir(storeDir, { recursive: true });
   const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const temp = path.join(storeDir, `.tmp-gen-${id}`);
   const final = path.join(storeDir, `gen-${id}`);
   try {
     await fs.mkdir(temp);
-    if (kb.size > 0) await kb.vectors.save(temp);
-    // Documents are stored without their content: it is re-read from the seeds, which the manifest hashes.
-    const documents = kb.documents.map(({ content: _content, ...rest }) => rest);
-    await fs.writeFile(path.join(temp, FILES.chunks), JSON.stringify(kb.chunks));
-    await fs.writeFile(path.join(temp, FILES.documents), JSON.stringify(documents));
-    if (kb.embeddings instanceof HashingEmbeddings && kb.embeddings.idf) {
-      await fs.writeFile(path.join(temp, FILES.idf), JSON.stringify(serializeIdf(kb.embeddings.idf)));
-    }
-    await fs.writeFile(path.join(temp, FILES.shared), JSON.stringify(sharedPoints(kb)));
-    await writeParts(path.join(temp, FILES.lexical), kb.lexical.serializeParts());
-    // The manifest is written last and lists every other file with its checksum.
-    manifest = { ...manifest, files: await checksumFiles(temp, (await fs.readdir(temp)).sort()) };
-    await fs.writeFile(path.join(temp, FILES.manifest), JSON.stringify(manifest, null, 2));
+    manifest = await writeGeneration(temp, kb, manifest);
     await fs.rename(temp, final);
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
@@ -92,7 +70,21 @@ export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: S
     throw error;
   }
   await pruneGenerations(storeDir);
-  return manifest;
+  return { manifest, dir: final };
+}
+
+/** Writes `kb`'s files into the empty folder `dir`, the manifest last, listing every other file with its checksum. */
+export async function writeGeneration(dir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<StoreManifest> {
+  if (kb.size > 0) await kb.vectors.index.writeIndex(path.join(dir, FILES.index));
+  await fs.writeFile(path.join(dir, FILES.documents), encodeDocuments(kb.documents));
+  await fs.writeFile(path.join(dir, FILES.chunks), encodeChunks(kb.chunks, kb.documents, kb.pointOf));
+  if (kb.embeddings instanceof HashingEmbeddings && kb.embeddings.idf) {
+    await fs.writeFile(path.join(dir, FILES.idf), await encodeIdf(kb.embeddings.idf));
+  }
+  await writeParts(path.join(dir, FILES.lexical), kb.lexical.serializeParts());
+  const saved = { ...manifest, files: await checksumFiles(dir, (await fs.readdir(dir)).sort()) };
+  await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(saved, null, 2));
+  return saved;
 }
 
 /**
@@ -118,55 +110,47 @@ export async function pruneGenerations(storeDir: string, graceMs = PRUNE_GRACE_M
   }
 }
 
-/**
- * Loads the current generation. `contents` gives each document's text (from the seeds just read), so
- * offsets are checked against the real files. Throws if anything is missing or inconsistent.
- */
-export async function loadStore(
-  storeDir: string,
-  embeddings: Embeddings,
-  contents: Map<string, string>,
-  options: RetrievalOptions,
-): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
+/** Loads the current generation. Throws if anything is missing or inconsistent. */
+export async function loadStore(storeDir: string, embeddings: Embeddings, options: RetrievalOptions): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
   const gen = await currentGeneration(storeDir);
   if (!gen) throw new Error('no current store');
-  const read = async (file: string) => JSON.parse(await fs.readFile(path.join(gen, file), 'utf8')) as unknown;
-  const manifest = await read(FILES.manifest);
+  return loadGeneration(gen, embeddings, options);
+}
+
+/** The manifest of the generation in `dir`, after checking that every file it lists is there, whole and undamaged. */
+export async function verifiedManifest(dir: string): Promise<StoreManifest> {
+  const manifest: unknown = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8'));
   if (!isManifest(manifest)) throw new Error('manifest is malformed');
   // Before anything is parsed or handed to hnswlib: a damaged index file can crash the process natively.
   if (!manifest.files || typeof manifest.files !== 'object') throw new Error('manifest lists no file checksums');
-  const damaged = await checksumMismatch(gen, manifest.files);
+  const damaged = await checksumMismatch(dir, manifest.files);
   if (damaged) throw new Error(damaged);
-  const chunks = (await read(FILES.chunks)) as Chunk[];
-  const docMeta = (await read(FILES.documents)) as Omit<IndexedDocument, 'content'>[];
-  if (!Array.isArray(chunks) || chunks.length !== manifest.chunkCount) throw new Error('chunk list does not match the manifest');
-  const documents: IndexedDocument[] = docMeta.map((d) => {
-    const content = contents.get(d.source);
-    if (content === undefined) throw new Error(`document ${d.source} is missing`);
-    return { ...d, content };
-  });
-  for (const c of chunks) {
-    if (contents.get(c.source)?.slice(c.start, c.end) !== c.text) throw new Error(`chunk ${c.id} does not match its source`);
-  }
+  return manifest;
+}
+
+/**
+ * Loads the generation in `dir`: the text comes from the store itself (never from the seed files), chunk text is
+ * sliced from it. Throws if anything is missing or inconsistent.
+ */
+export async function loadGeneration(dir: string, embeddings: Embeddings, options: RetrievalOptions): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
+  const manifest = await verifiedManifest(dir);
+  const read = (file: string) => fs.readFile(path.join(dir, file), 'utf8');
+  const documents = decodeDocuments(await read(FILES.documents));
+  const { chunks, pointOf } = decodeChunks(await read(FILES.chunks), documents);
+  if (chunks.length !== manifest.chunkCount) throw new Error('chunk list does not match the manifest');
+  if (!chunkIdsMatch(chunks)) throw new Error('chunk ids do not match their offsets');
   let model = embeddings;
   if (embeddings instanceof HashingEmbeddings) {
-    const idf = deserializeIdf((await read(FILES.idf)) as { documents: number; df: string });
-    model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf });
+    model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: await decodeIdf(await fs.readFile(path.join(dir, FILES.idf)), DF_BUCKETS) });
   }
-  const pointOf = readPointOf(await read(FILES.shared), chunks.length);
-  // The saved BM25 index (checked above with the other files); a generation saved without one builds it here.
-  const lexical = FILES.lexical in manifest.files
-    ? LexicalIndex.deserialize(await fs.readFile(path.join(gen, FILES.lexical)), chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS)
-    : undefined;
-  let vectors: HNSWLib;
+  const lexical = LexicalIndex.deserialize(await fs.readFile(path.join(dir, FILES.lexical)), chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+  let index = null;
   if (chunks.length > 0) {
-    vectors = await HNSWLib.load(gen, model);
-    if (vectors.index.getCurrentCount() !== new Set(pointOf).size) throw new Error('vector index does not match the chunk list');
-    if (vectors.index.getNumDimensions() !== manifest.embedding.dimensions) throw new Error('vector index dimensions do not match the manifest');
-  } else {
-    vectors = new HNSWLib(model, { space: 'cosine', numDimensions: 1 });
+    index = await readIndex(path.join(dir, FILES.index), manifest.embedding.dimensions);
+    const labels = new Set(index.getIdsList());
+    if (!pointOf.every((label) => labels.has(label))) throw new Error('vector index does not match the chunk list');
   }
-  return { kb: new KnowledgeBase(documents, chunks, vectors, model, options, pointOf, lexical), manifest };
+  return { kb: new KnowledgeBase(documents, chunks, wrapIndex(index, model), model, options, pointOf, lexical), manifest };
 }
 
 /** Writes `parts` one after another into a new file (no second copy of a large index in memory). */
@@ -182,17 +166,4 @@ async function writeParts(file: string, parts: Uint8Array[]): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/** Every chunk's HNSW label from the saved [chunk, label] pairs; a label is always a chunk that is its own point. */
-function readPointOf(pairs: unknown, chunkCount: number): Int32Array {
-  const pointOf = Int32Array.from({ length: chunkCount }, (_, i) => i);
-  if (!Array.isArray(pairs)) throw new Error('shared points are malformed');
-  const valid = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0 && (n as number) < chunkCount;
-  for (const pair of pairs as unknown[]) {
-    if (!Array.isArray(pair) || !valid(pair[0]) || !valid(pair[1]) || pair[1] >= pair[0]) throw new Error('shared points are malformed');
-    pointOf[pair[0]] = pair[1];
-  }
-  for (const label of pointOf) if (pointOf[label] !== label) throw new Error('shared points are malformed');
-  return pointOf;
 }

@@ -1,0 +1,144 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CoreConfig } from '../config.js';
+import { chunkDocument, segmentDocument, type IndexedDocument } from '../chunk/chunker.js';
+import { DF_BUCKETS, HashingEmbeddings, type HashingIdf } from '../embed/hashingEmbeddings.js';
+import { createEmbeddings } from '../embed/providers.js';
+import { oneLine } from '../errors.js';
+import { KnowledgeBase, DEFAULT_HNSW_M, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
+import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
+import type { SeedDocument, SkippedSeed } from '../seeds/loadSeeds.js';
+import { FILES, decodeChunks, decodeDocuments, decodeIdf } from './generationFiles.js';
+import { STORE_FORMAT_VERSION, type StoreManifest } from './manifest.js';
+import { buildVectors, readIndex, wrapIndex, type PreviousVectors, type ProgressFn } from './vectorIndex.js';
+import { saveStore, verifiedManifest, writeGeneration } from './vectorStore.js';
+
+/**
+ * One store build, from seed documents to a saved generation. It runs in a worker thread (`buildWorker.ts`),
+ * so the bot keeps answering from the old store meanwhile; everything it needs travels in the request.
+ *
+ * With `base` (the current generation, when only seeds changed) it is incremental: documents whose text is
+ * unchanged keep their sentences, chunks whose text the base already has keep their vectors and HNSW points,
+ * and only new text is embedded. The hashing embedder's IDF stays the base's (frozen: every kept vector stays
+ * exactly what a build with that IDF gives) until the briefing drifts past `IDF_DRIFT_LIMIT`, then a full build
+ * refits it.
+ */
+export interface BuildRequest {
+  config: CoreConfig;
+  retrieval: RetrievalOptions;
+  documents: SeedDocument[];
+  skipped: SkippedSeed[];
+  readerVersion: string | undefined;
+  /** The generation folder to update in place, or null for a full build. */
+  base: string | null;
+}
+
+export interface BuildOutcome {
+  manifest: StoreManifest;
+  /** The saved generation; a temporary folder outside the store when it could not be saved there. */
+  dir: string;
+  /** Why the store could not be saved (then `dir` is temporary and the caller removes it). */
+  unsaved?: string;
+  /** Set when `base` was given but could not be used. */
+  baseUnusable?: string;
+}
+
+interface Base {
+  manifest: StoreManifest;
+  documents: Map<string, IndexedDocument>;
+  vectors: PreviousVectors;
+  idf?: HashingIdf;
+  chunkCount: number;
+}
+
+async function readBase(dir: string, config: CoreConfig): Promise<Base> {
+  // Checked before hnswlib reads anything: a damaged index can crash the process natively.
+  const manifest = await verifiedManifest(dir);
+  if (!manifest.vectors) throw new Error('no vector bookkeeping');
+  const documents = decodeDocuments(await fs.readFile(path.join(dir, FILES.documents), 'utf8'));
+  const { chunks, pointOf } = decodeChunks(await fs.readFile(path.join(dir, FILES.chunks), 'utf8'), documents);
+  if (chunks.length === 0) throw new Error('the base is empty');
+  const index = await readIndex(path.join(dir, FILES.index), manifest.embedding.dimensions);
+  const labelOfText = new Map<string, number>();
+  chunks.forEach((c, i) => labelOfText.set(c.text, pointOf[i]));
+  const idf = config.embeddings.provider === 'hashing' ? await decodeIdf(await fs.readFile(path.join(dir, FILES.idf)), DF_BUCKETS) : undefined;
+  return { manifest, documents: new Map(documents.map((d) => [d.source, d])), vectors: { index, labelOfText }, idf, chunkCount: chunks.length };
+}
+
+export async function buildGeneration(request: BuildRequest, onProgress?: ProgressFn): Promise<BuildOutcome> {
+  const { config } = request;
+  const started = Date.now();
+  let base: Base | null = null;
+  let baseUnusable: string | undefined;
+  if (request.base) {
+    try {
+      base = await readBase(request.base, config);
+    } catch (error) {
+      baseUnusable = oneLine(error);
+    }
+  }
+
+  const documents: IndexedDocument[] = request.documents.map(({ sha256: _sha, bytes: _bytes, notice: _notice, ...doc }) => {
+    const before = base?.documents.get(doc.source);
+    // Sentence splitting is the same function of the same text: an unchanged document keeps its sentences.
+    if (before && before.content === doc.content && before.bodyStart === doc.bodyStart) return { ...doc, sentences: before.sentences };
+    return segmentDocument(doc);
+  });
+  const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
+  const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
+
+  let embeddings = await createEmbeddings(config.embeddings);
+  if (embeddings instanceof HashingEmbeddings) {
+    embeddings = base?.idf ? new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: base.idf }) : await embeddings.fitYielding(chunks.map((c) => c.text));
+  }
+  const vectors = await buildVectors(chunks, embeddings, config.hnswM ?? DEFAULT_HNSW_M, onProgress, base?.vectors);
+  const lexical = new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), request.retrieval.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+  const kb = new KnowledgeBase(documents, chunks, wrapIndex(vectors.index, embeddings), embeddings, request.retrieval, vectors.pointOf, lexical);
+
+  const dropped = base ? base.chunkCount - vectors.reused : 0;
+  const manifest: StoreManifest = {
+    formatVersion: STORE_FORMAT_VERSION,
+    embedding: {
+      provider: config.embeddings.provider,
+      model: config.embeddings.model,
+      dimensions: vectors.index ? vectors.index.getNumDimensions() : config.embeddings.dimensions,
+    },
+    chunking,
+    hnswM: config.hnswM,
+    seeds: Object.fromEntries(request.documents.map((d) => [d.source, d.sha256])),
+    readerVersion: request.readerVersion,
+    documents: documents.map((d) => ({
+      source: d.source,
+      title: d.title,
+      date: d.date,
+      photo: d.photo,
+      url: d.url,
+      sentences: d.sentences.length,
+      chunks: kb.chunksBySource.get(d.source)?.length ?? 0,
+    })),
+    skipped: request.skipped,
+    chunkCount: kb.size,
+    vectors: {
+      points: kb.points,
+      fittedChunks: base?.manifest.vectors?.fittedChunks ?? chunks.length,
+      changedSinceFit: base ? (base.manifest.vectors?.changedSinceFit ?? 0) + vectors.embedded + dropped : 0,
+    },
+    lastBuild: { mode: base ? 'incremental' : 'full', embeddedChunks: chunks.length - vectors.reused, reusedChunks: vectors.reused },
+    builtAt: new Date().toISOString(),
+    buildMs: Date.now() - started,
+  };
+  try {
+    const saved = await saveStore(config.vectorstoreDir, kb, manifest);
+    return { ...saved, baseUnusable };
+  } catch (error) {
+    // A read-only or full disk must not stop the briefing: the caller serves this build from a temporary copy.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'briefing-unsaved-'));
+    try {
+      return { manifest: await writeGeneration(dir, kb, manifest), dir, unsaved: oneLine(error), baseUnusable };
+    } catch (second) {
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw second;
+    }
+  }
+}
