@@ -4,7 +4,9 @@ import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeDocx, makeEncryptedPdf, makeHtmlPage, makeImageOnlyPdf, makePdf, makeZipBomb } from '../src/bench/documentFiles.js';
 import { segmentDocument } from '../src/chunk/chunker.js';
-import { renderSources } from '../src/answer/renderText.js';
+import { createAnswerEngine } from '../src/answer/engine.js';
+import { renderAnswerText, renderSources } from '../src/answer/renderText.js';
+import { BriefingService } from '../src/service.js';
 import { loadSeeds } from '../src/seeds/loadSeeds.js';
 import { pageAt } from '../src/seeds/pages.js';
 import { tempProject } from './helpers/tempProject.js';
@@ -68,6 +70,34 @@ describe('PDF seeds', () => {
     });
     // Refused files carry their hash, so the store can tell an unchanged bad file from a new one.
     expect(scan.skipped.every((s) => /^[0-9a-f]{64}$/.test(s.sha256 ?? ''))).toBe(true);
+  });
+});
+
+describe('PDF, DOCX and HTML through the store and the answer engine', () => {
+  it('cites exact quotes from the extracted text, with the PDF page, after the store is saved and loaded again', async () => {
+    const p = await project();
+    await fs.writeFile(path.join(p.seeds, 'report.pdf'), await makePdf({ pages: PDF_PAGES, title: 'Laporan Pertemuan' }));
+    await fs.writeFile(path.join(p.seeds, 'memo.docx'), await makeDocx({ paragraphs: ['Menteri pertahanan mengumumkan anggaran baru sebesar 12 triliun rupiah.'] }));
+    await fs.writeFile(path.join(p.seeds, 'page.html'), makeHtmlPage({ title: 'Berita Pelabuhan', paragraphs: ['Pelabuhan Busan ditutup selama tiga hari karena badai.'] }));
+    await BriefingService.open(p.config());
+    const service = await BriefingService.open(p.config()); // loaded from disk, not rebuilt
+    const content = new Map(service.kb.documents.map((d) => [d.source, d]));
+    expect([...content.keys()].sort()).toEqual(['seeds/memo.docx', 'seeds/page.html', 'seeds/report.pdf']);
+    expect(content.get('seeds/report.pdf')!.pageStarts).toHaveLength(3);
+    const engine = createAnswerEngine(service, {});
+    const pagesOf = (source: string) => content.get(source)?.pageStarts;
+    for (const [question, source, label] of [
+      ['Ke mana kapal perang dikirim?', 'seeds/report.pdf', 'seeds/report.pdf p. 3'],
+      ['Berapa anggaran baru menteri pertahanan?', 'seeds/memo.docx', 'seeds/memo.docx'],
+      ['Berapa lama Pelabuhan Busan ditutup?', 'seeds/page.html', 'seeds/page.html'],
+    ] as const) {
+      const result = await engine.ask(question);
+      expect(result.abstained, question).toBe(false);
+      const first = result.citations[0];
+      expect(first.source, question).toBe(source);
+      expect(first.quote).toBe(content.get(source)!.content.slice(first.start, first.end));
+      expect(renderAnswerText(result, () => undefined, pagesOf)).toContain(`[1] ${label}: "${first.quote}"`);
+    }
   });
 });
 
