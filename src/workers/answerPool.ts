@@ -39,6 +39,8 @@ const SECRET = /TOKEN|API_KEY|SECRET|PASSWORD|DATABASE_URL/i;
  */
 export class AnswerPool implements QuestionAnswerer {
   private readonly pool: Piscina<AnswerTask, AnswerReply>;
+  /** Answers the workers gave, and questions handed back to `inProcess` because a worker had another store. */
+  readonly counts = { answered: 0, handedBack: 0 };
   private seenKb: KnowledgeBase | null = null;
   private seenStore = '';
 
@@ -67,7 +69,11 @@ export class AnswerPool implements QuestionAnswerer {
 
   async ask(question: string, options: AskOptions = {}): Promise<AnswerResult> {
     const reply = await this.pool.run({ question, options, store: this.currentStore() });
-    if (reply.kind === 'answered') return reply.result;
+    if (reply.kind === 'answered') {
+      this.counts.answered += 1;
+      return reply.result;
+    }
+    this.counts.handedBack += 1;
     return this.inProcess.ask(question, options);
   }
 
