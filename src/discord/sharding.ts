@@ -72,7 +72,7 @@ export async function runShardManager(plan: ShardPlan, token: string, log: Logge
       const signal = 'signalCode' in child ? child.signalCode : null;
       log.warn({ event: 'shard-died', shard: shard.id, code, signal, respawn: manager.respawn }, `shard ${shard.id} exited`);
     });
-    shard.on('ready', () => log.info({ event: 'shard-ready', shard: shard.id }, `shard ${shard.id} ready`));
+    shard.on('ready', () => log.info({ event: 'shard-ready', shard: shard.id, pid: shard.process?.pid }, `shard ${shard.id} ready`));
   });
   // Shards in one concurrency bucket may identify together; beyond it, Discord wants 5 s between them.
   const delay = plan.ids.length <= plan.maxConcurrency ? 0 : IDENTIFY_SPACING_MS;
