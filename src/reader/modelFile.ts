@@ -92,6 +92,11 @@ export const DEFAULT_READER_FILE = path.join(projectRoot(), 'models', 'reader.bi
 
 const loaded = new Map<string, ReaderModel>();
 
+/** Makes `model` the one `loadReader(file)` returns: a worker thread uses the main thread's, in shared memory. */
+export function provideReader(model: ReaderModel, file = DEFAULT_READER_FILE): void {
+  loaded.set(file, model);
+}
+
 /** Loads (once per file) the shipped reader. */
 export function loadReader(file = DEFAULT_READER_FILE): ReaderModel {
   let model = loaded.get(file);

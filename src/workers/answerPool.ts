@@ -4,6 +4,8 @@ import { Piscina } from 'piscina';
 import type { AnswerResult, AskOptions } from '../answer/types.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
 import type { BriefingService } from '../service.js';
+import { loadReader } from '../reader/modelFile.js';
+import { shareReader } from './sharedReader.js';
 import { storeFingerprint, type AnswerReply, type AnswerTask, type AnswerWorkerData } from './answerTask.js';
 
 /** Anything that answers questions the way the answer engine does (the pool, or the engine itself). */
@@ -12,7 +14,7 @@ export interface QuestionAnswerer {
 }
 
 export interface AnswerPoolOptions {
-  /** Worker threads (≥ 1), each with its own copy of the knowledge base and the reader. */
+  /** Worker threads (≥ 1), each with its own copy of the knowledge base (the reader's weights are shared). */
   workers: number;
   /** Environment for the engine's settings in the workers; secrets are left out before it crosses. */
   env: Record<string, string | undefined>;
@@ -50,7 +52,7 @@ export class AnswerPool implements QuestionAnswerer {
     options: AnswerPoolOptions,
   ) {
     const env = Object.fromEntries(Object.entries(options.env).filter(([name]) => !SECRET.test(name)));
-    const workerData: AnswerWorkerData = { config: service.config, env, ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}) };
+    const workerData: AnswerWorkerData = { config: service.config, env, reader: shareReader(loadReader()), ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}) };
     this.pool = new Piscina<AnswerTask, AnswerReply>({
       filename: WORKER_FILE,
       minThreads: options.workers,

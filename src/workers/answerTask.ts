@@ -1,6 +1,7 @@
 import type { CoreConfig } from '../config.js';
 import type { AnswerResult, AskOptions } from '../answer/types.js';
 import type { StoreManifest } from '../store/manifest.js';
+import type { ReaderModel } from '../reader/modelFile.js';
 
 /** What every answer worker is started with (structured-cloned into the thread). */
 export interface AnswerWorkerData {
@@ -8,6 +9,8 @@ export interface AnswerWorkerData {
   config: CoreConfig;
   /** Environment for the answer engine's settings (ANSWER_TOP_K, ANSWER_MIN_CONFIDENCE), without secrets. */
   env: Record<string, string | undefined>;
+  /** The main thread's reader, its weights in shared memory (not copied per worker). */
+  reader: ReaderModel;
   /** Tests only: a question equal to this makes the worker exit mid-task, as a crash would. */
   crashOn?: string;
 }

@@ -1,13 +1,16 @@
 import { workerData } from 'node:worker_threads';
 import { BriefingService } from '../service.js';
 import { createAnswerEngine, type AnswerEngine } from '../answer/engine.js';
+import { provideReader } from '../reader/modelFile.js';
 import { storeFingerprint, type AnswerReply, type AnswerTask, type AnswerWorkerData } from './answerTask.js';
 
 /**
- * One answer worker (a piscina thread): its own copy of the knowledge base and the reader, answering
+ * One answer worker (a piscina thread): its own copy of the knowledge base (the reader is shared), answering
  * extractively so the bot's event loop only does Discord I/O. Tasks run one at a time per worker.
  */
 const data = workerData as AnswerWorkerData;
+// Before anything loads the reader: the main thread's weights, shared, instead of a 16 MB copy.
+provideReader(data.reader);
 
 interface Loaded {
   service: BriefingService;
