@@ -301,7 +301,7 @@ describe('deploy-commands over the wire', () => {
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([`/applications/${fake.appId}/guilds/${fake.guildId}/commands`, `/applications/${fake.appId}/guilds/${fake.guildId}/commands`]);
     expect(puts[0].body).toEqual(puts[1].body);
-    expect(puts[0].body.map((c: { name: string }) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'search', 'sources', 'summary']);
+    expect(puts[0].body.map((c: { name: string }) => c.name).sort()).toEqual(['add-document', 'ask', 'help', 'reindex', 'remove-document', 'search', 'sources', 'summary']);
     expect(fake.requests.some((r) => r.path === '/applications/@me')).toBe(true);
     expect(printed[0]).toMatch(/^Registered 6 commands in guild/);
   });

@@ -5,6 +5,8 @@ import { command as sources } from './commands/sources.js';
 import { command as search } from './commands/search.js';
 import { command as help } from './commands/help.js';
 import { command as reindex } from './commands/reindex.js';
+import { command as addDocument } from './commands/addDocument.js';
+import { command as removeDocument } from './commands/removeDocument.js';
 
 /** Every slash command, as registered by deploy-commands and routed by the bot. */
-export const COMMANDS: SlashCommand[] = [ask, summary, sources, search, help, reindex];
+export const COMMANDS: SlashCommand[] = [ask, summary, sources, search, help, reindex, addDocument, removeDocument];

@@ -223,17 +223,23 @@ export interface DocumentView {
   title: string;
   date?: string;
   chunks: number;
+  /** PDFs only. */
+  pages?: number;
 }
 
-export function renderDocumentsEmbed(documents: DocumentView[], builtAt: string): APIEmbed {
+export function renderDocumentsEmbed(documents: DocumentView[], builtAt: string, skipped: { source: string; reason: string }[] = []): APIEmbed {
   const fields = documents.slice(0, EMBED_LIMITS.fields).map((d) => ({
     name: truncate(fileName(d.source), EMBED_LIMITS.fieldName),
-    value: truncate(`${escapeDiscordMarkdown(d.title)}\n${d.date ? `Date: ${escapeDiscordMarkdown(d.date)} · ` : ''}${d.chunks} chunks`, EMBED_LIMITS.fieldValue),
+    value: truncate(`${escapeDiscordMarkdown(d.title)}\n${d.date ? `Date: ${escapeDiscordMarkdown(d.date)} · ` : ''}${d.pages ? `${d.pages} pages · ` : ''}${d.chunks} chunks`, EMBED_LIMITS.fieldValue),
   }));
+  // Files that are there but not read: the operator should see why.
+  const notRead = skipped.length
+    ? truncate(`Not read: ${skipped.map((s) => `${escapeDiscordMarkdown(fileName(s.source))} (${escapeDiscordMarkdown(s.reason)})`).join('; ')}`, 1500)
+    : undefined;
   const more = documents.length > fields.length ? ` (showing ${fields.length})` : '';
   return finish({
     title: `Documents in the briefing: ${documents.length}${more}`,
-    description: documents.length === 0 ? 'The briefing is empty: add documents with /add-document (or files to seeds/) and run /reindex.' : undefined,
+    description: [documents.length === 0 ? 'The briefing is empty: add documents with /add-document (or files to seeds/) and run /reindex.' : '', notRead ?? ''].filter(Boolean).join('\n\n') || undefined,
     color: COLOR_INFO,
     fields,
     footer: { text: `Indexed ${builtAt}` },

@@ -39,7 +39,8 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function toSource(rootDir: string, file: string): string {
+/** How a seed file is named everywhere ("seeds/x.pdf"): its path relative to the project root, with forward slashes. */
+export function toSource(rootDir: string, file: string): string {
   return path.relative(rootDir, file).split(path.sep).join('/');
 }
 

@@ -22,6 +22,7 @@ const HELP = {
     '`/search query k` — the raw passages that match, with positions',
     '`/sources` — the documents in the briefing',
     '`/reindex` — re-read the documents (Manage Server only)',
+    '`/add-document file replace` — add a PDF, Word, web page, text or Markdown file; `/remove-document file` — remove one (Manage Server only)',
     'You can also mention me with a question, DM me, or keep asking in a thread I started.',
   ],
   id: [
@@ -31,6 +32,7 @@ const HELP = {
     '`/search query k` — potongan teks yang cocok, dengan posisinya',
     '`/sources` — dokumen dalam briefing',
     '`/reindex` — baca ulang dokumen (hanya Manage Server)',
+    '`/add-document file replace` — tambahkan berkas PDF, Word, halaman web, teks atau Markdown; `/remove-document file` — hapus satu (hanya Manage Server)',
     'Anda juga bisa menyebut (mention) saya dengan pertanyaan, mengirim DM, atau lanjut bertanya di thread yang saya buat.',
   ],
 };
