@@ -29,15 +29,16 @@ export function formatBenchReport(r: BenchReport): string {
   );
   for (const s of r.sizes) {
     const { search, ask } = s.ours;
-    out.push(`| ${s.ours.chunks} | hybrid search k=5 | ${search.n} | ${ms(search.p50)} | ${ms(search.p95)} | ${ms(search.p99)} | ${s.ours.top5Agreement} (ef ${s.ours.hnswEf}) |`);
+    out.push(`| ${s.ours.chunks} | hybrid search k=5 | ${search.n} | ${ms(search.p50)} | ${ms(search.p95)} | ${ms(search.p99)} | ${s.ours.top5Agreement ?? 'not measured'} (ef ${s.ours.hnswEf}) |`);
     if (ask) out.push(`| ${s.ours.chunks} | extractive ask | ${ask.n} | ${ms(ask.p50)} | ${ms(ask.p95)} | ${ms(ask.p99)} | |`);
-    else out.push(`| ${s.ours.chunks} | extractive ask | skipped (no answer engine) | | | | |`);
+    else out.push(`| ${s.ours.chunks} | extractive ask | not measured | | | | |`);
     const lc = s.langchain.search;
     out.push(`| ${s.langchain.chunks} | LangChain similaritySearch k=5 | ${lc.n} | ${ms(lc.p50)} | ${ms(lc.p95)} | ${ms(lc.p99)} | |`);
   }
   out.push('', `Peak RSS: ${r.sizes.map((s) => `${s.peakRssMiB} MiB after ${s.targetChunks}`).join(', ')}; whole run ${r.peakRssMiB} MiB, ${Math.round(r.totalMs / 1000)} s.`);
   out.push('', '### Discord (stand-in server)', '', formatOptional(r.discord));
   out.push('', '### Summaries', '', formatOptional(r.summary));
+  out.push('', '### Running at scale (shards, PostgreSQL)', '', formatOptional(r.shards));
   return `${out.join('\n')}\n`;
 }
 

@@ -45,8 +45,8 @@ export interface SizeResult {
   documents: number;
   ours: PipelineFigures & {
     ask: Latency | null;
-    /** Mean share of the exact top-5 (brute-force cosine) that HNSW returns, at the configured ef. */
-    top5Agreement: number;
+    /** Mean share of the exact top-5 (brute-force cosine) that HNSW returns, at the configured ef; null when not measured. */
+    top5Agreement: number | null;
     hnswEf: number;
   };
   langchain: PipelineFigures;
@@ -61,6 +61,8 @@ export interface BenchReport {
   sizes: SizeResult[];
   discord: unknown;
   summary: unknown;
+  /** Running at scale: two shard processes on PostgreSQL beside one process (src/bench/shardBench.ts). */
+  shards: unknown;
   peakRssMiB: number;
   totalMs: number;
 }
@@ -148,9 +150,9 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
     const kb = loaded.kb;
     options.log(`bench ${targetChunks}: ${kb.size} chunks in ${Math.round(ingestMs)} ms; searching`);
     const search = await measure(queries.slice(0, options.searches), (q) => kb.search(q, { k: 5 }));
-    const ask = await askEngine(kb);
+    const ask = options.asks > 0 ? await askEngine(kb) : null;
     const askLatency = ask ? await measure(queries.slice(0, options.asks), ask) : null;
-    const agreement = await top5Agreement(kb, queries.slice(0, options.agreementQueries));
+    const agreement = options.agreementQueries > 0 ? await top5Agreement(kb, queries.slice(0, options.agreementQueries)) : null;
 
     // The plain LangChain pipeline on the same texts, with the same (fitted) embeddings and default settings.
     options.log(`bench ${targetChunks}: LangChain pipeline`);
@@ -253,6 +255,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     sizes,
     discord,
     summary,
+    shards: options.skipExtras ? 'skipped' : await optionalBench('./shardBench.js', 'runShardBench', [{ log: options.log }], options.log),
     peakRssMiB: peakRssMiB(),
     totalMs: Math.round(performance.now() - started),
   };

@@ -24,6 +24,11 @@ function parseSizes(value: string): number[] {
   return sizes;
 }
 
+function parseSection(value: string): 'latency' {
+  if (value !== 'latency') throw new UserInputError('--only takes "latency".');
+  return value;
+}
+
 function parseMegabytes(value: string): number[] {
   const sizes = value.split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isFinite(n) || n <= 0 || n > 50)) throw new UserInputError('--megabytes takes numbers above 0 and up to 50, comma-separated.');
@@ -40,9 +45,11 @@ export async function main(args: string[]): Promise<void> {
     .option('--write-benchmarks', 'also run the evals and write BENCHMARKS.md')
     .option('--pathological', 'only build times of 1, 2 and 4 MB of repeated, single-word and varied text')
     .option('--megabytes <list>', 'with --pathological: seed file sizes in MB, comma-separated', parseMegabytes)
+    .option('--only <section>', 'run one section: "latency" (ingest, load and search beside LangChain; no ask, agreement, Discord or summaries)', parseSection)
     .allowExcessArguments(false);
   program.parse(args, { from: 'user' });
-  const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean; pathological?: boolean; megabytes?: number[] }>();
+  const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean; pathological?: boolean; megabytes?: number[]; only?: 'latency' }>();
+  if (opts.only && opts.writeBenchmarks) throw new UserInputError('--only runs part of the bench; BENCHMARKS.md needs all of it (drop --write-benchmarks).');
   const rootDir = process.cwd();
   const evalDir = path.resolve(rootDir, opts.evalDir);
   // Fail early, in one line, when the eval sets are missing.
@@ -58,9 +65,10 @@ export async function main(args: string[]): Promise<void> {
     rootDir,
     evalDir,
     searches: 200,
-    asks: 100,
-    agreementQueries: 100,
+    asks: opts.only === 'latency' ? 0 : 100,
+    agreementQueries: opts.only === 'latency' ? 0 : 100,
     log,
+    skipExtras: opts.only === 'latency',
   });
   process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatBenchReport(report));
   if (opts.writeBenchmarks) {
