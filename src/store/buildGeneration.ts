@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { CoreConfig } from '../config.js';
 import { chunkDocument, segmentDocument, type IndexedDocument } from '../chunk/chunker.js';
 import { DF_BUCKETS, HashingEmbeddings, type HashingIdf } from '../embed/hashingEmbeddings.js';
@@ -42,6 +43,8 @@ export interface BuildOutcome {
   unsaved?: string;
   /** Set when `base` was given but could not be used. */
   baseUnusable?: string;
+  /** Milliseconds per step, to see where a build's time goes (`npm run bench`). */
+  timings: Record<'base' | 'segment' | 'embedAndIndex' | 'lexical' | 'save', number>;
 }
 
 interface Base {
@@ -69,6 +72,13 @@ async function readBase(dir: string, config: CoreConfig): Promise<Base> {
 export async function buildGeneration(request: BuildRequest, onProgress?: ProgressFn): Promise<BuildOutcome> {
   const { config } = request;
   const started = Date.now();
+  let lapStarted = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = Math.round(now - lapStarted);
+    lapStarted = now;
+    return ms;
+  };
   let base: Base | null = null;
   let baseUnusable: string | undefined;
   if (request.base) {
@@ -79,6 +89,7 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
     }
   }
 
+  const timings = { base: lap(), segment: 0, embedAndIndex: 0, lexical: 0, save: 0 };
   const documents: IndexedDocument[] = request.documents.map(({ sha256: _sha, bytes: _bytes, notice: _notice, ...doc }) => {
     const before = base?.documents.get(doc.source);
     // Sentence splitting is the same function of the same text: an unchanged document keeps its sentences.
@@ -87,13 +98,16 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
   });
   const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
   const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
+  timings.segment = lap();
 
   let embeddings = await createEmbeddings(config.embeddings);
   if (embeddings instanceof HashingEmbeddings) {
     embeddings = base?.idf ? new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: base.idf }) : await embeddings.fitYielding(chunks.map((c) => c.text));
   }
   const vectors = await buildVectors(chunks, embeddings, config.hnswM ?? DEFAULT_HNSW_M, onProgress, base?.vectors);
+  timings.embedAndIndex = lap();
   const lexical = new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), request.retrieval.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+  timings.lexical = lap();
   const kb = new KnowledgeBase(documents, chunks, wrapIndex(vectors.index, embeddings), embeddings, request.retrieval, vectors.pointOf, lexical);
 
   const dropped = base ? base.chunkCount - vectors.reused : 0;
@@ -130,12 +144,15 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
   };
   try {
     const saved = await saveStore(config.vectorstoreDir, kb, manifest);
-    return { ...saved, baseUnusable };
+    timings.save = lap();
+    return { ...saved, baseUnusable, timings };
   } catch (error) {
     // A read-only or full disk must not stop the briefing: the caller serves this build from a temporary copy.
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'briefing-unsaved-'));
     try {
-      return { manifest: await writeGeneration(dir, kb, manifest), dir, unsaved: oneLine(error), baseUnusable };
+      const saved = await writeGeneration(dir, kb, manifest);
+      timings.save = lap();
+      return { manifest: saved, dir, unsaved: oneLine(error), baseUnusable, timings };
     } catch (second) {
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
       throw second;

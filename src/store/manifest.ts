@@ -22,7 +22,8 @@ export interface StoreManifest {
   /** The trained reader (models/reader.bin) answers were built for: a new one invalidates caches keyed on the manifest. */
   readerVersion?: string;
   documents: { source: string; title: string; date?: string; photo?: string; url?: string; sentences: number; chunks: number }[];
-  skipped: { source: string; reason: string }[];
+  /** Seeds left out, and why; `sha256` when the file was read and refused (an unchanged bad file is not new). */
+  skipped: { source: string; reason: string; sha256?: string }[];
   chunkCount: number;
   builtAt: string;
   buildMs: number;

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { CoreConfig } from '../config.js';
 import { promises as fs } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { createEmbeddings } from '../embed/providers.js';
 import type { KnowledgeBase, ProgressFn, RetrievalOptions } from '../retrieve/knowledgeBase.js';
-import { loadSeeds, type SkippedSeed } from '../seeds/loadSeeds.js';
+import { loadSeeds, scanSeeds, type SeedFile, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { oneLine } from '../errors.js';
 import { expectedStore, incrementalBase, staleReason, type ExpectedStore, type StoreManifest } from './manifest.js';
 import { withRebuildLock } from './rebuildLock.js';
+import type { BuildOutcome } from './buildGeneration.js';
 import { runBuild } from './runBuild.js';
 import { currentGeneration, loadGeneration, loadStore, readManifest } from './vectorStore.js';
 
@@ -16,6 +18,8 @@ export interface OpenOptions {
   /** One-line notices: skipped seeds, why the store is rebuilt. */
   log?: (line: string) => void;
   onProgress?: ProgressFn;
+  /** The store the caller already has in memory: returned as is when it is still the current one. */
+  loaded?: { kb: KnowledgeBase; manifest: StoreManifest };
 }
 
 export interface OpenedKnowledgeBase {
@@ -23,8 +27,8 @@ export interface OpenedKnowledgeBase {
   manifest: StoreManifest;
   /** Why the store was rebuilt, or null when the saved one was used. */
   rebuiltBecause: string | null;
-  /** Set when this call built the store: whole, or only the chunks whose text was new. */
-  build?: StoreManifest['lastBuild'];
+  /** Set when this call built the store: whole or incremental, and where the time went (ms). */
+  build?: NonNullable<StoreManifest['lastBuild']> & { timings: BuildOutcome['timings'] & { load: number } };
   skipped: SkippedSeed[];
 }
 
@@ -65,31 +69,50 @@ export async function openKnowledgeBase(config: CoreConfig, options: OpenOptions
   }
 }
 
+/**
+ * The seeds' hashes as a store built from them would list them: every file `scanSeeds` finds, less the ones that
+ * build refused after reading them (a corrupt PDF) and that are unchanged since.
+ */
+function seedHashes(files: SeedFile[], manifest: StoreManifest | null): Record<string, string> {
+  const refused = new Map((manifest?.skipped ?? []).filter((s) => s.sha256).map((s) => [s.source, s.sha256]));
+  return Object.fromEntries(files.filter((f) => refused.get(f.source) !== f.sha256).map((f) => [f.source, f.sha256]));
+}
+
+function sameGeneration(a: StoreManifest, b: StoreManifest): boolean {
+  return a.builtAt === b.builtAt && a.chunkCount === b.chunkCount && JSON.stringify(a.files) === JSON.stringify(b.files);
+}
+
 async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<OpenedKnowledgeBase> {
   const log = options.log ?? (() => undefined);
-  const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages);
-  for (const s of scan.skipped) log(`Skipped ${s.source}: ${s.reason}`);
-  for (const n of scan.notices) log(`Note on ${n.source}: ${n.reason}`);
-  const seeds = Object.fromEntries(scan.documents.map((d) => [d.source, d.sha256]));
-  const expected = expectedStore(config, seeds);
   const embeddings = await createEmbeddings(config.embeddings);
-
   const seenGeneration = await currentGeneration(config.vectorstoreDir);
   let reason: string | null = options.force ? 'rebuild requested' : null;
   let seenManifest: StoreManifest | null = null;
   if (!reason) {
+    // Hashes only: a current store is opened without parsing a single seed file (its text is in the store).
+    const files = await scanSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir);
     seenManifest = await readManifest(config.vectorstoreDir);
-    reason = seenManifest ? staleReason(seenManifest, expected) : 'no store yet';
+    reason = seenManifest ? staleReason(seenManifest, expectedStore(config, seedHashes(files.files, seenManifest))) : 'no store yet';
+  }
+  const inMemory = options.loaded;
+  if (!reason && inMemory && seenManifest && sameGeneration(inMemory.manifest, seenManifest)) {
+    return { ...inMemory, rebuiltBecause: null, skipped: inMemory.manifest.skipped };
   }
   if (!reason) {
     try {
       const loaded = await loadStore(config.vectorstoreDir, embeddings, retrievalOptions(config));
-      return { ...loaded, rebuiltBecause: null, skipped: scan.skipped };
+      for (const s of loaded.manifest.skipped) log(`Skipped ${s.source}: ${s.reason}`);
+      return { ...loaded, rebuiltBecause: null, skipped: loaded.manifest.skipped };
     } catch (error) {
       reason = `store unreadable (${oneLine(error)})`;
       seenManifest = null; // not a base to build on
     }
   }
+
+  const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages);
+  for (const s of scan.skipped) log(`Skipped ${s.source}: ${s.reason}`);
+  for (const n of scan.notices) log(`Note on ${n.source}: ${n.reason}`);
+  const expected = expectedStore(config, Object.fromEntries(scan.documents.map((d) => [d.source, d.sha256])));
 
   const why = reason;
   return withRebuildLock(config.vectorstoreDir, async () => {
@@ -101,7 +124,7 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
         try {
           const loaded = await loadStore(config.vectorstoreDir, embeddings, retrievalOptions(config));
           log('Another process rebuilt the store meanwhile; using its build.');
-          return { ...loaded, rebuiltBecause: null, skipped: scan.skipped };
+          return { ...loaded, rebuiltBecause: null, skipped: loaded.manifest.skipped };
         } catch {
           // unreadable: build it here
         }
@@ -131,11 +154,13 @@ async function build(
   );
   if (outcome.baseUnusable) log(`Could not update the store in place (${outcome.baseUnusable}); built it whole.`);
   try {
+    const loadStarted = performance.now();
     const loaded = await loadGeneration(outcome.dir, embeddings, retrievalOptions(config));
+    const timings = { ...outcome.timings, load: Math.round(performance.now() - loadStarted) };
     if (outcome.unsaved) {
       log(`Could not save the store to ${config.vectorstoreDir} (${outcome.unsaved}); serving it from memory, and it will be rebuilt at the next start.`);
     }
-    return { kb: loaded.kb, manifest: loaded.manifest, rebuiltBecause: reason, build: outcome.manifest.lastBuild, skipped: scan.skipped };
+    return { kb: loaded.kb, manifest: loaded.manifest, rebuiltBecause: reason, build: outcome.manifest.lastBuild && { ...outcome.manifest.lastBuild, timings }, skipped: scan.skipped };
   } finally {
     if (outcome.unsaved) await fs.rm(outcome.dir, { recursive: true, force: true }).catch(() => undefined);
   }

@@ -21,7 +21,7 @@ export function ephemeral(): boolean {
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const started = performance.now();
   const reindex = ctx.reindexAll ?? ((options) => ctx.service.reindex(options));
-  const { rebuiltBecause, before, after } = await reindex({ log: (line) => ctx.log.info({ event: 'reindex' }, line) });
+  const { rebuiltBecause, before, after, build } = await reindex({ log: (line) => ctx.log.info({ event: 'reindex' }, line) });
   const elapsedMs = Math.round(performance.now() - started);
   const beforeSources = new Set(Object.keys(before.seeds));
   const afterSources = new Set(Object.keys(after.seeds));
@@ -32,13 +32,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     ? [
         `Rebuilt the index: ${rebuiltBecause}.`,
         `Documents: ${before.documents.length} → ${after.documents.length}; chunks: ${before.chunkCount} → ${after.chunkCount}.`,
+        build?.mode === 'incremental' ? `Updated in place: ${build.embeddedChunks} new chunk(s) embedded, ${build.reusedChunks} kept.` : '',
         added.length ? `Added: ${added.map(fileName).join(', ')}` : '',
         removed.length ? `Removed: ${removed.map(fileName).join(', ')}` : '',
         changed.length ? `Changed: ${changed.map(fileName).join(', ')}` : '',
         after.skipped.length ? `Skipped: ${after.skipped.map((s) => `${fileName(s.source)} (${s.reason})`).join(', ')}` : '',
       ]
     : [`Nothing changed: ${after.documents.length} document(s), ${after.chunkCount} chunks, indexed ${after.builtAt}.`];
-  ctx.log.info({ event: 'reindexed', rebuilt: Boolean(rebuiltBecause), documents: after.documents.length, chunks: after.chunkCount, latencyMs: elapsedMs }, 'reindexed');
+  ctx.log.info({ event: 'reindexed', rebuilt: Boolean(rebuiltBecause), mode: build?.mode, documents: after.documents.length, chunks: after.chunkCount, latencyMs: elapsedMs }, 'reindexed');
   await interaction.editReply({ content: `${lines.filter(Boolean).join('\n')}\n-# ${elapsedMs} ms`.slice(0, 1900), allowedMentions: NO_MENTIONS });
 }
 
