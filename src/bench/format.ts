@@ -39,6 +39,7 @@ export function formatBenchReport(r: BenchReport): string {
   out.push('', '### Discord (stand-in server)', '', formatOptional(r.discord));
   out.push('', '### Summaries', '', formatOptional(r.summary));
   out.push('', '### Running at scale (shards, PostgreSQL)', '', formatOptional(r.shards));
+  out.push('', '### Document formats (PDF, DOCX ingest)', '', formatOptional(r.formats));
   return `${out.join('\n')}\n`;
 }
 

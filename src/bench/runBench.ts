@@ -63,6 +63,8 @@ export interface BenchReport {
   summary: unknown;
   /** Running at scale: two shard processes on PostgreSQL beside one process (src/bench/shardBench.ts). */
   shards: unknown;
+  /** PDF/DOCX ingest pages/s beside LangChain's loaders (src/bench/formatsBench.ts). */
+  formats: unknown;
   peakRssMiB: number;
   totalMs: number;
 }
@@ -256,6 +258,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     discord,
     summary,
     shards: options.skipExtras ? 'skipped' : await optionalBench('./shardBench.js', 'runShardBench', [{ log: options.log }], options.log),
+    formats: options.skipExtras ? 'skipped' : await optionalBench('./formatsBench.js', 'runFormatsBench', [{ evalDir: options.evalDir, log: options.log }], options.log),
     peakRssMiB: peakRssMiB(),
     totalMs: Math.round(performance.now() - started),
   };
