@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { AnswerResult, AskOptions } from '../answer/types.js';
 import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
@@ -45,6 +47,8 @@ export class AnswerPool implements QuestionAnswerer {
   readonly counts = { answered: 0, handedBack: 0 };
   private seenKb: KnowledgeBase | null = null;
   private seenStore = '';
+  private readonly swaps: BroadcastChannel;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly service: BriefingService,
@@ -52,17 +56,31 @@ export class AnswerPool implements QuestionAnswerer {
     options: AnswerPoolOptions,
   ) {
     const env = Object.fromEntries(Object.entries(options.env).filter(([name]) => !SECRET.test(name)));
-    const workerData: AnswerWorkerData = { config: service.config, env, reader: shareReader(loadReader()), ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}) };
+    const swapChannel = `briefing-answer-swaps-${process.pid}-${randomBytes(6).toString('hex')}`;
+    const workerData: AnswerWorkerData = {
+      config: service.config,
+      env,
+      reader: shareReader(loadReader()),
+      swapChannel,
+      ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}),
+    };
     this.pool = new Piscina<AnswerTask, AnswerReply>({
       filename: WORKER_FILE,
       minThreads: options.workers,
       maxThreads: options.workers,
       // Idle workers keep their knowledge base: loading it again would cost the next question.
       idleTimeout: Number.POSITIVE_INFINITY,
+      // Idle workers wait for messages on their event loop, not in Atomics.wait: their store loads (at start, after
+      // a swap) go on while no question is running.
+      atomics: 'disabled',
       // On shutdown the bot has already drained (or politely failed) its replies: stop within the watchdog's time.
       closeTimeout: 3000,
       workerData,
     });
+    this.swaps = new BroadcastChannel(swapChannel);
+    this.swaps.unref();
+    // Tell the workers at once; each also checks the store named by every task, so nothing depends on this.
+    this.unsubscribe = service.onSwap(() => this.swaps.postMessage(this.currentStore()));
   }
 
   get workers(): number {
@@ -91,6 +109,8 @@ export class AnswerPool implements QuestionAnswerer {
 
   /** Lets the queued answers finish, then stops the threads. */
   async close(): Promise<void> {
+    this.unsubscribe();
+    this.swaps.close();
     await this.pool.close();
   }
 }

@@ -11,6 +11,8 @@ export interface AnswerWorkerData {
   env: Record<string, string | undefined>;
   /** The main thread's reader, its weights in shared memory (not copied per worker). */
   reader: ReaderModel;
+  /** BroadcastChannel on which the bot announces a store swap (the new store's fingerprint). */
+  swapChannel?: string;
   /** Tests only: a question equal to this makes the worker exit mid-task, as a crash would. */
   crashOn?: string;
 }

@@ -1,4 +1,4 @@
-import { workerData } from 'node:worker_threads';
+import { BroadcastChannel, workerData } from 'node:worker_threads';
 import { BriefingService } from '../service.js';
 import { createAnswerEngine, type AnswerEngine } from '../answer/engine.js';
 import { provideReader } from '../reader/modelFile.js';
@@ -32,33 +32,42 @@ async function reopen(current: Loaded): Promise<Loaded> {
   return { ...current, store: storeFingerprint(current.service.manifest) };
 }
 
-// Opened as soon as the thread starts (not on the first question). A failure is reported to the task that waits
-// for it and retried by the next one; never thrown at start-up (piscina stops replacing workers that fail there).
+// Opened as soon as the thread starts, not on the first question (the pool runs its threads without Atomics
+// waits, so this goes on while the worker is idle). A failure is reported to the task waiting for it and retried
+// by the next one; never thrown at start-up (piscina stops replacing workers that fail there).
 let loading: Promise<Loaded> = open();
 loading.catch(() => undefined);
 /** The store this worker tried to switch to and could not reach: not retried for every question. */
 let unreachable: string | null = null;
 
-async function ready(): Promise<Loaded> {
-  try {
-    return await loading;
-  } catch (error) {
-    loading = open();
-    loading.catch(() => undefined);
-    throw error;
-  }
+/** The worker's store once it is `store` (switching first when it can); every switch waits for the one before. */
+function storeFor(store: string): Promise<Loaded> {
+  const next = loading.then(
+    (current) => (current.store === store || unreachable === store ? current : switchTo(current, store)),
+    () => open(),
+  );
+  loading = next;
+  next.catch(() => undefined);
+  return next;
+}
+
+async function switchTo(current: Loaded, store: string): Promise<Loaded> {
+  const next = await reopen(current).catch(() => current);
+  if (next.store !== store) unreachable = store;
+  return next;
+}
+
+// The bot announces each swap, so the new store loads before the next question rather than during it.
+if (data.swapChannel) {
+  const swaps = new BroadcastChannel(data.swapChannel);
+  swaps.onmessage = (event) => void storeFor(String((event as MessageEvent).data));
+  swaps.unref();
 }
 
 export default async function answer(task: AnswerTask): Promise<AnswerReply> {
   if (data.crashOn !== undefined && task.question === data.crashOn) process.exit(70);
-  let current = await ready();
-  if (current.store !== task.store && unreachable !== task.store) {
-    const previous = current;
-    // Tasks run one at a time per worker: nothing is answering from the old store while it is replaced.
-    loading = reopen(previous).catch(() => previous);
-    current = await loading;
-    if (current.store !== task.store) unreachable = task.store;
-  }
+  // An answer already running keeps the knowledge base it started with (the engine reads it once per question).
+  const current = await storeFor(task.store);
   if (current.store !== task.store) return { kind: 'other-store', store: current.store };
   return { kind: 'answered', result: await current.engine.ask(task.question, task.options) };
 }
