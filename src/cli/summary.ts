@@ -6,6 +6,7 @@ import { MAX_TOPIC_CHARS, SUMMARY_STYLES, type SummaryRequest, type SummaryResul
 import { runCli, strictCommand } from './common.js';
 import { cleanQuery } from '../text/userInput.js';
 import { createProgress } from './progress.js';
+import { pageSuffix } from '../seeds/pages.js';
 
 interface SummaryOptions {
   json?: boolean;
@@ -37,14 +38,14 @@ function toRequest(options: SummaryOptions): SummaryRequest {
 
 /** Readable form: the summary, the notice, then each citation with its file, date and exact quote. */
 export function formatSummaryText(result: SummaryResult, documents: IndexedDocument[]): string {
-  const dates = new Map(documents.map((d) => [d.source, d.date]));
+  const bySource = new Map(documents.map((d) => [d.source, d]));
   const lines = [result.summary, ''];
   if (result.notice) lines.push(`Note: ${result.notice}`, '');
   if (result.citations.length > 0) {
     lines.push('Sources:');
     for (const c of result.citations) {
-      const date = dates.get(c.source);
-      lines.push(`  [${c.n}] ${c.source}${date ? ` (${date})` : ''}, characters ${c.start}-${c.end}`, `      "${c.quote.replace(/\s+/g, ' ')}"`);
+      const doc = bySource.get(c.source);
+      lines.push(`  [${c.n}] ${c.source}${pageSuffix(doc?.pageStarts, c.start)}${doc?.date ? ` (${doc.date})` : ''}, characters ${c.start}-${c.end}`, `      "${c.quote.replace(/\s+/g, ' ')}"`);
     }
   }
   const how = result.mode === 'llm' ? 'written by the language model' : 'extracted from the text';

@@ -111,6 +111,6 @@ function listSources(service: BriefingService): string {
   const docs = service.kb.documents;
   if (docs.length === 0) return 'The briefing is empty: add .txt, .md, .pdf, .docx or .html files to seeds/.';
   return docs
-    .map((d, i) => `${i + 1}. ${d.source}${d.date ? ` (${d.date})` : ''}: ${terminalSafe(d.title)}, ${d.sentences.length} sentences, ${service.kb.chunksBySource.get(d.source)?.length ?? 0} chunks`)
+    .map((d, i) => `${i + 1}. ${d.source}${d.date ? ` (${d.date})` : ''}: ${terminalSafe(d.title)}, ${d.pageStarts ? `${d.pageStarts.length} pages, ` : ''}${d.sentences.length} sentences, ${service.kb.chunksBySource.get(d.source)?.length ?? 0} chunks`)
     .join('\n');
 }
