@@ -8,7 +8,9 @@ import { PostgresRateLimit } from '../src/state/postgres/rateLimit.js';
 import { PostgresSummaryCache } from '../src/state/postgres/summaryCache.js';
 import type { FeedbackRecord } from '../src/discord/feedbackStore.js';
 import type { SummaryResult } from '../src/summary/types.js';
-import { postgresSkipReason, startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { freePort, postgresSkipReason, startPostgres, type TestPostgres } from './helpers/postgres.js';
+import { runCliInProcess } from './helpers/runCli.js';
+import { main as feedbackMain } from '../src/cli/feedback.js';
 
 // One throwaway cluster for the file; each case gets its own database, and two pools stand for two processes.
 const suite = postgresSkipReason ? describe.skip : describe;
@@ -121,6 +123,26 @@ suite('shared state on PostgreSQL', () => {
     expect(await one.get('k1')).toBeNull();
     expect(await one.get('k3')).toEqual(summary);
     expect(await new PostgresSummaryCache(a, 0).get('k3')).toBeNull();
+  });
+
+  it('npm run feedback reads the shared feedback when DATABASE_URL is set; one line when it cannot', async () => {
+    databases += 1;
+    const url = await server.createDatabase(`t${databases}`);
+    expect((await runCliInProcess(feedbackMain, [], { DATABASE_URL: url })).stdout).toMatch(/No feedback yet \(PostgreSQL/);
+    const [a] = [createPool(url)];
+    pools.push(a);
+    await migrate(a);
+    const feedback = new PostgresFeedback(a);
+    await feedback.record(vote('k1', await feedback.hashUser('1'), 'down'));
+    await feedback.record(vote('k2', await feedback.hashUser('2'), 'up'));
+    const shown = await runCliInProcess(feedbackMain, [], { DATABASE_URL: url });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/2 votes from 2 people — 👍 1 · 👎 1/);
+    const unreachable = await runCliInProcess(feedbackMain, [], { DATABASE_URL: `postgres://postgres:hunter2secret@127.0.0.1:${await freePort()}/x` });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).toMatch(/^error: cannot read feedback from PostgreSQL/);
+    expect(unreachable.stderr).not.toContain('hunter2secret');
   });
 
   // Last: it stops the server.

@@ -2,11 +2,13 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { runCli, strictCommand, parseIntOption } from './common.js';
 import { loadSettings } from '../configSchema.js';
-import { readFeedbackFile, summarizeFeedback } from '../discord/feedbackStore.js';
+import { readFeedbackFile, summarizeFeedback, type FeedbackContents } from '../discord/feedbackStore.js';
 
 /** `npm run feedback`: what users thought of the answers (from DATA_DB_FILE, written by the Discord bot). */
-export async function printFeedback(file: string, top: number, print: (line: string) => void = console.log): Promise<void> {
-  const { records, skipped } = readFeedbackFile(file);
+const printLine = (line: string) => void process.stdout.write(`${line}\n`);
+
+export async function printFeedback(file: string, top: number, print: (line: string) => void = printLine, read: () => Promise<FeedbackContents> = async () => readFeedbackFile(file)): Promise<void> {
+  const { records, skipped } = await read();
   // Records with a field missing or of the wrong kind are left out, and said so (last, after the summary).
   const noteSkipped = () => skipped > 0 && print(`Skipped ${skipped} unreadable record${skipped === 1 ? '' : 's'} in ${file}.`);
   if (records.length === 0) {
@@ -38,8 +40,29 @@ export async function main(args: string[]): Promise<void> {
     .option('--top <n>', 'questions listed per group', parseIntOption('--top', 1, 100), 5)
     .parse(args, { from: 'user' });
   const options = program.opts<{ db?: string; top: number }>();
-  const file = path.resolve(options.db ?? loadSettings(process.env).DATA_DB_FILE);
+  const settings = loadSettings(process.env);
+  // With DATABASE_URL the bot's feedback is in PostgreSQL (unless --db names a SQLite file).
+  if (settings.DATABASE_URL && !options.db) {
+    await printFeedback('PostgreSQL (DATABASE_URL)', options.top, printLine, () => readSharedFeedback(settings.DATABASE_URL as string));
+    return;
+  }
+  const file = path.resolve(options.db ?? settings.DATA_DB_FILE);
   await printFeedback(file, options.top);
+}
+
+/** The feedback in PostgreSQL, read without applying migrations or creating anything. */
+async function readSharedFeedback(url: string): Promise<FeedbackContents> {
+  const [{ createPool }, { PostgresFeedback }] = await Promise.all([import('../state/postgres/connection.js'), import('../state/postgres/feedback.js')]);
+  const pool = createPool(url, { max: 1 });
+  try {
+    return await new PostgresFeedback(pool).read();
+  } catch (error) {
+    // A database the bot has not started on yet has no feedback table.
+    if ((error as { code?: string }).code === '42P01') return { records: [], skipped: 0 };
+    throw new Error(`cannot read feedback from PostgreSQL (${(error as { code?: string }).code ?? 'error'})`);
+  } finally {
+    await pool.end();
+  }
 }
 
 runCli(import.meta.url, main);
