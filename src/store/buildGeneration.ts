@@ -11,7 +11,7 @@ import { KnowledgeBase, DEFAULT_HNSW_M, type RetrievalOptions } from '../retriev
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
 import type { SeedDocument, SkippedSeed } from '../seeds/loadSeeds.js';
 import { FILES, decodeChunks, decodeDocuments, decodeIdf } from './generationFiles.js';
-import { STORE_FORMAT_VERSION, type StoreManifest } from './manifest.js';
+import { IDF_DRIFT_LIMIT, STORE_FORMAT_VERSION, type StoreManifest } from './manifest.js';
 import { buildVectors, readIndex, wrapIndex, type PreviousVectors, type ProgressFn } from './vectorIndex.js';
 import { saveStore, verifiedManifest, writeGeneration } from './vectorStore.js';
 
@@ -99,6 +99,15 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
   const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
   const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
   timings.segment = lap();
+
+  // A change so large that the frozen IDF would no longer describe the briefing: build whole instead.
+  if (base?.manifest.vectors) {
+    const texts = new Set(chunks.map((c) => c.text));
+    const added = [...texts].filter((t) => !base!.vectors.labelOfText.has(t)).length;
+    const dropped = [...base.vectors.labelOfText.keys()].filter((t) => !texts.has(t)).length;
+    const { fittedChunks, changedSinceFit } = base.manifest.vectors;
+    if (changedSinceFit + added + dropped > IDF_DRIFT_LIMIT * Math.max(fittedChunks, 1)) base = null;
+  }
 
   let embeddings = await createEmbeddings(config.embeddings);
   if (embeddings instanceof HashingEmbeddings) {

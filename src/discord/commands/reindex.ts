@@ -39,7 +39,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
         after.skipped.length ? `Skipped: ${after.skipped.map((s) => `${fileName(s.source)} (${s.reason})`).join(', ')}` : '',
       ]
     : [`Nothing changed: ${after.documents.length} document(s), ${after.chunkCount} chunks, indexed ${after.builtAt}.`];
-  ctx.log.info({ event: 'reindexed', rebuilt: Boolean(rebuiltBecause), mode: build?.mode, documents: after.documents.length, chunks: after.chunkCount, latencyMs: elapsedMs }, 'reindexed');
+  ctx.log.info({ event: 'reindexed', rebuilt: Boolean(rebuiltBecause), mode: build?.mode, stepsMs: build?.timings, documents: after.documents.length, chunks: after.chunkCount, latencyMs: elapsedMs }, 'reindexed');
   await interaction.editReply({ content: `${lines.filter(Boolean).join('\n')}\n-# ${elapsedMs} ms`.slice(0, 1900), allowedMentions: NO_MENTIONS });
 }
 
