@@ -52,7 +52,15 @@ export class StoreSync {
 
   /** `/reindex` for every process: rebuilds once under the lock, then tells the others. */
   reindex: Reindex = async (options = {}) => {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      // PostgreSQL away: rebuild here (the store's own lock still guards the folder); the others reload when
+      // their listening connection comes back.
+      this.log.warn({ event: 'reindex-unshared', code: (error as { code?: string }).code ?? 'error' }, 'PostgreSQL unreachable; reindexing this process only');
+      return this.service.reindex(options);
+    }
     let result: ReindexResult;
     try {
       await client.query('SELECT pg_advisory_lock($1)', [REBUILD_LOCK]);
