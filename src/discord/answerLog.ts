@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AnswerMode, Citation } from '../answer/types.js';
 import { closeDataDatabase, openDataDatabase, pruneIfDue, DEFAULT_RETENTION_DAYS, type DatabaseOptions } from './database.js';
 import { hasStrings, isCitationList, isObject } from './recordShapes.js';
+import type { AnswerStore } from '../state/types.js';
 
 /** What a button needs to act on an answer after a restart: stored under a short key carried in its custom_id. */
 export interface LoggedAnswer {
@@ -75,7 +76,7 @@ export interface AnswerLogOptions extends DatabaseOptions {
  * older ones are looked up by key. Writes are synchronous SQLite inserts; a failure (unusable path, corrupt file)
  * is thrown to the caller and the next call opens the database again.
  */
-export class AnswerLog {
+export class AnswerLog implements AnswerStore {
   private readonly recent = new Map<string, LoggedAnswer>();
   private readonly memoryLimit: number;
   private readonly retentionMs: number;

@@ -4,6 +4,7 @@ import type { Citation } from '../answer/types.js';
 import { closeDataDatabase, openDataDatabase, openExisting, pruneIfDue, type DatabaseOptions, type Db } from './database.js';
 import { loadOrCreateSecret } from './installationSecret.js';
 import { hasStrings, isCitationList, isObject } from './recordShapes.js';
+import type { FeedbackSink } from '../state/types.js';
 
 export type Vote = 'up' | 'down';
 
@@ -109,7 +110,7 @@ export function readFeedback(db: Db): FeedbackContents {
  * The 👍/👎 table of the data database (DATA_DB_FILE). Each vote is a row; a changed vote is a new row (the summary
  * counts the latest per user and answer). A failed write is thrown to the caller; the next call opens again.
  */
-export class FeedbackStore {
+export class FeedbackStore implements FeedbackSink {
   private secret: Promise<Buffer> | null = null;
   readonly secretFile: string;
 

@@ -1,8 +1,10 @@
+import type { RateLimit } from '../state/types.js';
+
 /**
  * A sliding-window limiter: at most `perMinute` hits per key in any 60 s. `perMinute = 0` turns it off.
  * Memory stays bounded: a key's timestamps are dropped once they leave the window.
  */
-export class RateLimiter {
+export class RateLimiter implements RateLimit {
   private readonly hits = new Map<string, number[]>();
   private lastSweep = 0;
 

@@ -1,6 +1,6 @@
 /**
- * Shape checks for the records the bot reads back from its JSONL files (answer log, feedback). The files are
- * plain text an operator can edit or a crash can tear, so nothing read from them is trusted until it passes here.
+ * Shape checks for the records the bot reads back (answer log, feedback) from SQLite or PostgreSQL. Rows can be
+ * edited by an operator or written by another version, so nothing read is trusted until it passes here.
  */
 type Fields = Record<string, unknown>;
 

@@ -17,6 +17,8 @@ ON CONFLICT (key) DO UPDATE SET
   updated_ms = $2
 RETURNING allowed, hits[1] AS oldest`;
 
+const RETRY_AFTER_FAILURE_MS = 2000;
+
 /**
  * A sliding-window limiter shared by every shard through PostgreSQL (keys are prefixed with the limiter's name).
  * When PostgreSQL cannot be reached, this process's own in-memory limiter decides instead (the limit then holds
@@ -26,6 +28,9 @@ export class PostgresRateLimit implements RateLimit {
   private readonly local: RateLimiter;
   private failing = false;
   private lastSweep = 0;
+  /** After a failure PostgreSQL is not asked again for a while: an unreachable host would cost every check its
+   * connect timeout, before the acknowledgement Discord wants within 3 s. */
+  private retryAt = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -39,6 +44,7 @@ export class PostgresRateLimit implements RateLimit {
 
   async take(key: string, now = Date.now()): Promise<RateVerdict> {
     if (this.perMinute <= 0) return { ok: true };
+    if (Date.now() < this.retryAt) return this.local.take(key, now);
     try {
       const { rows } = await this.pool.query<{ allowed: boolean; oldest: string }>(TAKE, [`${this.name}:${key}`, now, this.windowMs, this.perMinute]);
       if (this.failing) {
@@ -53,6 +59,7 @@ export class PostgresRateLimit implements RateLimit {
         this.failing = true;
         this.onFallback(true, error);
       }
+      this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
       return this.local.take(key, now);
     }
   }
