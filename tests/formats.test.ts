@@ -9,6 +9,7 @@ import { renderAnswerText, renderSources } from '../src/answer/renderText.js';
 import { BriefingService } from '../src/service.js';
 import { loadSeeds } from '../src/seeds/loadSeeds.js';
 import { pageAt } from '../src/seeds/pages.js';
+import { extractTextOffThread } from '../src/seeds/formats/offThread.js';
 import { tempProject } from './helpers/tempProject.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -169,5 +170,30 @@ describe('HTML seeds', () => {
       'seeds/empty.html': 'no readable text on the page',
       'seeds/zip.html': 'wrong extension: this .html file is a ZIP/Office file',
     });
+  });
+});
+
+describe('reading off the main thread', () => {
+  const limits = { maxPages: 1000, maxExpandedBytes: 10_000_000 };
+  let made: Promise<Uint8Array> | undefined;
+  const longPdf = () => (made ??= makePdf({ pages: Array.from({ length: 60 }, (_, p) => Array.from({ length: 40 }, (_, i) => `Baris ${i} halaman ${p} berisi kalimat biasa yang cukup panjang.`)) }));
+
+  it('keeps the event loop turning while a long PDF is read', async () => {
+    const pdf = await longPdf();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const read = await extractTextOffThread(pdf, 'long.pdf', limits);
+    clearInterval(timer);
+    expect(read.pageStarts).toHaveLength(60);
+    // On the main thread pdf.js would not yield once in this time: the interval would not have run.
+    expect(ticks).toBeGreaterThan(3);
+  });
+
+  it('refuses a file that takes too long by name, and reads the files queued behind it in a new reader', async () => {
+    const pdf = await longPdf();
+    const small = await makePdf({ pages: [['Kalimat pendek.']] });
+    const [slow, next] = await Promise.allSettled([extractTextOffThread(pdf, 'long.pdf', limits, 1), extractTextOffThread(small, 'small.pdf', limits)]);
+    expect(slow).toMatchObject({ status: 'rejected', reason: { message: 'took longer than 1 ms to read' } });
+    expect(next).toMatchObject({ status: 'fulfilled', value: { content: 'Kalimat pendek.' } });
   });
 });

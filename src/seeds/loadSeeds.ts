@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseMetadata, type DocumentMetadata } from './metadata.js';
-import { extractText, formatOf, UnreadableDocument, type SeedFormat } from './formats/index.js';
+import { formatOf, UnreadableDocument, type SeedFormat } from './formats/index.js';
+import { extractTextOffThread } from './formats/offThread.js';
 
 export interface SeedDocument extends DocumentMetadata {
   /** Path relative to the project root, with forward slashes: "seeds/<file>". */
@@ -10,7 +11,8 @@ export interface SeedDocument extends DocumentMetadata {
   content: string;
   sha256: string;
   bytes: number;
-  format: SeedFormat;
+  /** Absent on documents made by hand (tests): plain text. */
+  format?: SeedFormat;
   /** PDFs: offset in `content` where each page starts (page n at index n-1). */
   pageStarts?: number[];
 }
@@ -221,7 +223,7 @@ export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = pr
   return { documents, skipped, notices };
 
   async function readSeedDocument(bytes: Uint8Array, fileName: string) {
-    const extracted = await extractText(bytes, fileName, limits);
+    const extracted = await extractTextOffThread(bytes, fileName, limits);
     const metadata = parseMetadata(extracted.content, fileName);
     // The document's own metadata wins over what its first line looks like.
     if (extracted.title) metadata.title = extracted.title;

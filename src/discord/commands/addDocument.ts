@@ -4,7 +4,8 @@ import { NO_MENTIONS } from '../answering.js';
 import { downloadAttachment, DownloadError } from '../attachments.js';
 import { acceptingWork, allowedPlace, requireManageGuild } from '../preconditions.js';
 import { escapeDiscordMarkdown } from '../renderText.js';
-import { extractText, UnreadableDocument, SEED_EXTENSIONS } from '../../seeds/formats/index.js';
+import { UnreadableDocument, SEED_EXTENSIONS } from '../../seeds/formats/index.js';
+import { extractTextOffThread } from '../../seeds/formats/offThread.js';
 import { toSource, ZIP_EXPANSION_FACTOR } from '../../seeds/loadSeeds.js';
 import path from 'node:path';
 import { safeSeedFileName, saveSeedFile, SeedFileError } from '../../seeds/seedFiles.js';
@@ -48,7 +49,7 @@ async function readAndCheck(interaction: ChatInputCommandInteraction, ctx: BotCo
   }
   if (bytes.length === 0) throw new Refused('the file is empty');
   try {
-    await extractText(bytes, name, { maxPages: config.seedMaxPages, maxExpandedBytes: config.seedMaxBytes * ZIP_EXPANSION_FACTOR });
+    await extractTextOffThread(bytes, name, { maxPages: config.seedMaxPages, maxExpandedBytes: config.seedMaxBytes * ZIP_EXPANSION_FACTOR });
   } catch (error) {
     if (error instanceof UnreadableDocument) throw new Refused(error.message);
     throw error;
