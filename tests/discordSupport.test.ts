@@ -296,14 +296,14 @@ describe('deploy-commands over the wire', () => {
   it('bulk-overwrites guild commands (idempotent), finding the application id through /applications/@me', async () => {
     const env = { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId };
     const printed: string[] = [];
-    expect(await deployCommands(env, (l) => printed.push(l))).toBe(6);
-    expect(await deployCommands(env, (l) => printed.push(l))).toBe(6);
+    expect(await deployCommands(env, (l) => printed.push(l))).toBe(8);
+    expect(await deployCommands(env, (l) => printed.push(l))).toBe(8);
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((r) => r.path)).toEqual([`/applications/${fake.appId}/guilds/${fake.guildId}/commands`, `/applications/${fake.appId}/guilds/${fake.guildId}/commands`]);
     expect(puts[0].body).toEqual(puts[1].body);
     expect(puts[0].body.map((c: { name: string }) => c.name).sort()).toEqual(['add-document', 'ask', 'help', 'reindex', 'remove-document', 'search', 'sources', 'summary']);
     expect(fake.requests.some((r) => r.path === '/applications/@me')).toBe(true);
-    expect(printed[0]).toMatch(/^Registered 6 commands in guild/);
+    expect(printed[0]).toMatch(/^Registered 8 commands in guild/);
   });
 
   it('registers globally without DISCORD_GUILD_ID, using DISCORD_CLIENT_ID when given', async () => {
