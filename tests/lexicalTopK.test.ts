@@ -50,9 +50,9 @@ describe('LexicalIndex.query (pruned) against scoring every chunk', () => {
       const sources = texts.map((t) => t.source);
       const index = new LexicalIndex(texts);
       const random = seededRandom(seed * 101);
-      for (let q = 0; q < 60; q++) {
+      for (let q = 0; q < 40; q++) {
         const text = randomQuery(random, texts);
-        for (const limit of [1, 5, 40, 200]) expect(index.query(text, limit), `${seed} "${text}" ${limit}`).toEqual(reference(index, sources, text, limit));
+        for (const limit of [1, 5, 40]) expect(index.query(text, limit), `${seed} "${text}" ${limit}`).toEqual(reference(index, sources, text, limit));
       }
     }
   });

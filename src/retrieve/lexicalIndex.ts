@@ -1,4 +1,5 @@
 import { queryTerms, terms, words } from '../text/tokenize.js';
+import { decodeTerm, encodePostings, termStarts } from './postingCodec.js';
 
 /**
  * Okapi BM25 over the chunks, on three fields summed with weights (a simple BM25F):
@@ -83,6 +84,11 @@ interface FieldParts {
   tfs: Uint16Array;
   lengths: Uint32Array;
   avgLength: number;
+  /**
+   * Postings still coded (lexical.bin format 2): each term's are decoded into `docs`/`tfs` the first time a query
+   * uses it, so loading a store costs no pass over millions of postings.
+   */
+  coded?: { bytes: Uint8Array; starts: Uint32Array };
 }
 
 /**
@@ -104,6 +110,8 @@ class Bm25Field<T extends string | number> {
    * to a chunk (before idf). Filled on a term's first query (NaN until then), so loading a store stays cheap.
    */
   private readonly maxImpact: Float64Array;
+  /** Coded postings and which terms are decoded so far (see `FieldParts.coded`). */
+  private readonly coded?: { bytes: Uint8Array; starts: Uint32Array; decoded: Uint8Array };
 
   /** `ids` maps each term to its id, in id order. */
   constructor(private readonly ids: Map<T, number>, parts: FieldParts) {
@@ -115,6 +123,19 @@ class Bm25Field<T extends string | number> {
     this.norms = new Float64Array(this.lengths.length);
     for (let d = 0; d < this.norms.length; d++) this.norms[d] = K1 * (1 - B + (B * this.lengths[d]) / this.avgLength);
     this.maxImpact = new Float64Array(ids.size).fill(NaN);
+    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(ids.size) };
+  }
+
+  /** Makes term `id`'s postings readable in `docs`/`tfs` (a no-op unless they are still coded). */
+  ensure(id: number): void {
+    const coded = this.coded;
+    if (!coded || coded.decoded[id]) return;
+    decodeTerm(coded.bytes, coded.starts[id], coded.starts[id + 1], this.docs, this.tfs, this.offsets[id], this.offsets[id + 1], this.lengths.length);
+    coded.decoded[id] = 1;
+  }
+
+  ensureAll(): void {
+    if (this.coded) for (let id = 0; id < this.ids.size; id++) this.ensure(id);
   }
 
   idOf(term: T): number | undefined {
@@ -131,6 +152,7 @@ class Bm25Field<T extends string | number> {
   impactBound(id: number): number {
     let max = this.maxImpact[id];
     if (Number.isNaN(max)) {
+      this.ensure(id);
       max = 0;
       for (let i = this.offsets[id]; i < this.offsets[id + 1]; i++) {
         const f = this.tfs[i];
@@ -206,6 +228,7 @@ class Bm25Field<T extends string | number> {
     for (const term of query) {
       const id = this.ids.get(term);
       if (id === undefined) continue;
+      this.ensure(id);
       const from = this.offsets[id];
       const to = this.offsets[id + 1];
       const df = to - from;
@@ -220,8 +243,11 @@ class Bm25Field<T extends string | number> {
 }
 
 const MAGIC = [0x42, 0x42, 0x4c, 0x58]; // "BBLX"
-/** Bump when the saved layout or the tokenisation changes meaning. */
-const LEXICAL_FORMAT = 1;
+/**
+ * Bump when the saved layout or the tokenisation changes meaning. 1: postings as raw Int32/Uint16 arrays (still
+ * read); 2: postings delta-varint coded (`postingCodec.ts`), a quarter of the size.
+ */
+const LEXICAL_FORMAT = 2;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const FIELD_NAMES = ['words', 'grams', 'pairs'] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
@@ -262,8 +288,9 @@ export class LexicalIndex {
   }
 
   /**
-   * The index as bytes, for the store: `BBLX`, the header's length (uint32 LE), a JSON header, then every typed
-   * array as raw little-endian bytes, each at an 8-byte-aligned offset the header names. String terms are one
+   * The index as bytes, for the store: `BBLX`, the header's length (uint32 LE), a JSON header, then sections at
+   * 8-byte-aligned offsets the header names: term offsets and lengths as raw little-endian typed arrays, postings
+   * delta-varint coded (`postingCodec.ts`; raw arrays in format 1, still read). String terms are one
    * UTF-8 block, '\n'-separated (terms are letters and digits, bigrams two of them and a space). Loading it
    * skips tokenising every chunk again, which was most of a store's load time.
    */
@@ -294,9 +321,10 @@ export class LexicalIndex {
         if (joined.split('\n').length !== keys.length && keys.length > 0) throw new Error('a lexical term contains a line break');
         add(`${name}.keys`, new TextEncoder().encode(joined));
       }
+      field.ensureAll();
       add(`${name}.offsets`, raw(field.offsets));
-      add(`${name}.docs`, raw(field.docs));
-      add(`${name}.tfs`, raw(field.tfs));
+      add(`${name}.starts`, raw(termStarts(field.offsets, field.docs, field.tfs)));
+      add(`${name}.postings`, encodePostings(field.offsets, field.docs, field.tfs));
       add(`${name}.lengths`, raw(field.lengths));
       fields[name] = { terms: keys.length, postings: field.docs.length, avgLength: field.avgLength };
     }
@@ -333,7 +361,7 @@ export class LexicalIndex {
     const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true);
     if (8 + headerBytes > bytes.byteLength) throw new Error('lexical index: truncated header');
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerBytes))) as LexicalHeader;
-    if (header.version !== LEXICAL_FORMAT || header.gram !== GRAM || header.k1 !== K1 || header.b !== B) {
+    if ((header.version !== LEXICAL_FORMAT && header.version !== 1) || header.gram !== GRAM || header.k1 !== K1 || header.b !== B) {
       throw new Error('lexical index: another format or other BM25 settings');
     }
     if (header.count !== sources.length) throw new Error(`lexical index has ${header.count} chunks, the store ${sources.length}`);
@@ -371,10 +399,20 @@ export class LexicalIndex {
       if (ids.size !== keys.length) throw new Error(`lexical index: field ${name} repeats a term`);
       const offsets = typed(`${name}.offsets`, Int32Array, f.terms + 1);
       if (offsets[0] !== 0 || offsets[f.terms] !== f.postings) throw new Error(`lexical index: field ${name} offsets do not match its postings`);
+      for (let t = 0; t < f.terms; t++) if (offsets[t + 1] < offsets[t]) throw new Error(`lexical index: field ${name} offsets decrease`);
+      let postings: Pick<FieldParts, 'docs' | 'tfs' | 'coded'>;
+      if (header.version === 1) {
+        postings = { docs: typed(`${name}.docs`, Int32Array, f.postings), tfs: typed(`${name}.tfs`, Uint16Array, f.postings) };
+      } else {
+        const bytes = section(`${name}.postings`);
+        const starts = typed(`${name}.starts`, Uint32Array, f.terms + 1);
+        for (let t = 0; t < f.terms; t++) if (starts[t + 1] < starts[t]) throw new Error(`lexical index: field ${name} term starts decrease`);
+        if (starts[0] !== 0 || starts[f.terms] !== bytes.byteLength) throw new Error(`lexical index: field ${name} term starts do not match its postings`);
+        postings = { docs: new Int32Array(f.postings), tfs: new Uint16Array(f.postings), coded: { bytes, starts } };
+      }
       return new Bm25Field<T>(ids, {
         offsets,
-        docs: typed(`${name}.docs`, Int32Array, f.postings),
-        tfs: typed(`${name}.tfs`, Uint16Array, f.postings),
+        ...postings,
         lengths: typed(`${name}.lengths`, Uint32Array, header.count),
         avgLength: f.avgLength,
       });
@@ -453,6 +491,7 @@ export class LexicalIndex {
       if (!byId) tfs.set(field, (byId = new Map()));
       let row = byId.get(id);
       if (!row) {
+        field.ensure(id);
         row = new Uint16Array(count);
         const to = field.offsets[id + 1];
         let at = field.offsets[id];
@@ -512,6 +551,7 @@ export class LexicalIndex {
     let alive: Int32Array | null = null; // once pruning starts: the chunks that can still make the cut, in chunk order
     let aliveCount = 0;
     for (const { field, id, weight, bound } of plan) {
+      field.ensure(id); // (already done by impactBound; kept next to the reads it guards)
       const { docs, tfs, norms } = field;
       const from = field.offsets[id];
       const to = field.offsets[id + 1];

@@ -1,0 +1,98 @@
+/**
+ * The BM25 postings as the store saves them (lexical.bin, format 2): per term, its chunks in increasing order as
+ * gaps, each a LEB128 varint of `(gap − 1) × 2 + (tf > 1)`, followed by a varint of `tf − 2` when tf > 1. Most
+ * gaps and tfs fit one byte, so a posting takes ~1.3 bytes instead of the 6 of the raw Int32 + Uint16 arrays.
+ */
+
+/** Encodes `docs`/`tfs` (term `t`'s postings at `offsets[t]..offsets[t + 1]`, chunks increasing within a term). */
+export function encodePostings(offsets: Int32Array, docs: Int32Array, tfs: Uint16Array): Uint8Array {
+  let out = new Uint8Array(Math.max(64, docs.length * 2));
+  let at = 0;
+  const put = (value: number) => {
+    if (at + 5 > out.length) {
+      const grown = new Uint8Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    // Arithmetic rather than bit operations: a gap × 2 can pass 2^31.
+    while (value >= 0x80) {
+      out[at++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    out[at++] = value;
+  };
+  for (let t = 0; t + 1 < offsets.length; t++) {
+    let previous = -1;
+    for (let i = offsets[t]; i < offsets[t + 1]; i++) {
+      const tf = tfs[i];
+      put((docs[i] - previous - 1) * 2 + (tf > 1 ? 1 : 0));
+      if (tf > 1) put(tf - 2);
+      previous = docs[i];
+    }
+  }
+  return out.slice(0, at);
+}
+
+/**
+ * Where each term's bytes start in `encodePostings`' output (`terms + 1` entries, the last its length), so a term
+ * can be decoded alone.
+ */
+export function termStarts(offsets: Int32Array, docs: Int32Array, tfs: Uint16Array): Uint32Array {
+  const size = (value: number) => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
+  const starts = new Uint32Array(offsets.length);
+  let at = 0;
+  for (let t = 0; t + 1 < offsets.length; t++) {
+    starts[t] = at;
+    let previous = -1;
+    for (let i = offsets[t]; i < offsets[t + 1]; i++) {
+      const tf = tfs[i];
+      at += size((docs[i] - previous - 1) * 2 + (tf > 1 ? 1 : 0));
+      if (tf > 1) at += size(tf - 2);
+      previous = docs[i];
+    }
+  }
+  starts[offsets.length - 1] = at;
+  return starts;
+}
+
+/**
+ * Decodes one term's postings, `bytes[start, end)`, into `docs`/`tfs` at `from..to`, for an index of `count`
+ * chunks. Throws when the bytes do not fit exactly (a chunk out of range or out of order, a tf out of range,
+ * bytes missing or left over).
+ */
+export function decodeTerm(bytes: Uint8Array, start: number, end: number, docs: Int32Array, tfs: Uint16Array, from: number, to: number, count: number): void {
+  let at = start;
+  // A varint that did not fit one byte (the caller already took the first byte).
+  const rest = (first: number): number => {
+    let value = first & 0x7f;
+    let scale = 0x80;
+    for (let n = 1; n < 5; n++) {
+      if (at >= end) throw new Error('lexical index: postings are truncated');
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+    }
+    throw new Error('lexical index: postings hold an overlong number');
+  };
+  let previous = -1;
+  for (let i = from; i < to; i++) {
+    if (at >= end) throw new Error('lexical index: postings are truncated');
+    let code = bytes[at++];
+    if (code >= 0x80) code = rest(code);
+    const more = code & 1;
+    const doc = previous + 1 + (code < 0x80000000 ? code >>> 1 : (code - more) / 2);
+    if (doc >= count) throw new Error('lexical index: postings name a chunk past the end');
+    docs[i] = doc;
+    let tf = 1;
+    if (more) {
+      if (at >= end) throw new Error('lexical index: postings are truncated');
+      const byte = bytes[at++];
+      tf = 2 + (byte < 0x80 ? byte : rest(byte));
+      if (tf > 0xffff) throw new Error('lexical index: postings hold a term frequency out of range');
+    }
+    tfs[i] = tf;
+    previous = doc;
+  }
+  if (at !== end) throw new Error('lexical index: postings have bytes left over');
+}
