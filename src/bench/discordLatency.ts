@@ -152,7 +152,8 @@ export async function benchmarkDiscordOnce({ interactions = 200, concurrency = 2
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  // node dist/src/bench/discordLatency.js [workers,…]  (default 0,1,2)
+  // node dist/src/bench/discordLatency.js [workers,…] [interactions]  (default 0,1,2 and 200)
   const workers = process.argv[2]?.split(',').map(Number);
-  console.log(formatDiscordComparison(await benchmarkDiscord(workers ? { workers } : {})));
+  const interactions = process.argv[3] ? Number(process.argv[3]) : undefined;
+  console.log(formatDiscordComparison(await benchmarkDiscord({ ...(workers ? { workers } : {}), ...(interactions ? { interactions } : {}) })));
 }

@@ -29,7 +29,7 @@ export async function openBot(env: Env, log: Logger, config: DiscordConfig, shar
   const inProcess = createAnswerEngine(service, env);
   const workers = loadSettings(env).ANSWER_WORKERS;
   // LLM answers wait on the network, not the CPU: they stay on the main thread.
-  const engine = workers > 0 && inProcess.mode === 'extractive' ? new (await import('../workers/answerPool.js')).AnswerPool(service, inProcess, { workers, env }) : inProcess;
+  const engine = workers > 0 && inProcess.mode === 'extractive' ? new (await import('../workers/answerPool.js')).AnswerPool(service, inProcess, { workers, env, onWorkerError: (error) => log.error({ err: error }, 'an answer worker failed; it is replaced') }) : inProcess;
   log.info({ event: 'answering', workers: engine === inProcess ? 0 : workers, mode: inProcess.mode }, engine === inProcess ? 'answering on the main thread' : `answering in ${workers} worker thread(s)`);
   // Answers, feedback, limits and summaries: on PostgreSQL when DATABASE_URL is set, and then the store is shared too.
   const { openBotState, stateSettings, followSharedStore } = await import('../state/botState.js');

@@ -22,6 +22,8 @@ export interface AnswerPoolOptions {
   env: Record<string, string | undefined>;
   /** Tests only: a question equal to this makes a worker exit mid-task (see AnswerWorkerData). */
   crashOn?: string;
+  /** A worker failed while no question was running on it (it is replaced); nothing is thrown. */
+  onWorkerError?: (error: unknown) => void;
 }
 
 const here = fileURLToPath(import.meta.url);
@@ -77,6 +79,8 @@ export class AnswerPool implements QuestionAnswerer {
       closeTimeout: 3000,
       workerData,
     });
+    // Without a listener, an idle worker's failure would be an unhandled 'error' event: the bot would stop.
+    this.pool.on('error', (error: unknown) => options.onWorkerError?.(error));
     this.swaps = new BroadcastChannel(swapChannel);
     this.swaps.unref();
     // Tell the workers at once; each also checks the store named by every task, so nothing depends on this.
@@ -88,6 +92,12 @@ export class AnswerPool implements QuestionAnswerer {
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<AnswerResult> {
+    // No thread at all: the workers failed while starting (piscina then stops replacing them). Answer here
+    // rather than queue the question for a thread that will never come.
+    if (this.pool.threads.length === 0) {
+      this.counts.handedBack += 1;
+      return this.inProcess.ask(question, options);
+    }
     const reply = await this.pool.run({ question, options, store: this.currentStore() });
     if (reply.kind === 'answered') {
       this.counts.answered += 1;
