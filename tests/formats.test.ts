@@ -6,6 +6,7 @@ import { makeDocx, makeEncryptedPdf, makeHtmlPage, makeImageOnlyPdf, makePdf, ma
 import { segmentDocument } from '../src/chunk/chunker.js';
 import { createAnswerEngine } from '../src/answer/engine.js';
 import { renderAnswerText, renderSources } from '../src/answer/renderText.js';
+import { answerJson } from '../src/answer/toJson.js';
 import { BriefingService } from '../src/service.js';
 import { loadSeeds } from '../src/seeds/loadSeeds.js';
 import { pageAt } from '../src/seeds/pages.js';
@@ -98,6 +99,8 @@ describe('PDF, DOCX and HTML through the store and the answer engine', () => {
       expect(first.source, question).toBe(source);
       expect(first.quote).toBe(content.get(source)!.content.slice(first.start, first.end));
       expect(renderAnswerText(result, () => undefined, pagesOf)).toContain(`[1] ${label}: "${first.quote}"`);
+      const json = answerJson(result, pagesOf) as { citations: { page?: number }[] };
+      expect(json.citations[0].page).toBe(source.endsWith('.pdf') ? 3 : undefined);
     }
   });
 });

@@ -40,7 +40,7 @@ export async function main(args: string[]): Promise<void> {
       continue;
     }
     const result = await engine.ask(item.text, { source: options.source });
-    if (options.json) process.stdout.write(`${JSON.stringify(answerJson(result))}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(answerJson(result, pagesOf))}\n`);
     else process.stdout.write(`${gap}${options.batch ? `Q: ${item.text}\n` : ''}${renderAnswerText(result, dateOf, pagesOf)}\n`);
   }
 }
