@@ -1,5 +1,5 @@
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
-import { charNgrams, terms } from '../text/tokenize.js';
+import { stem, words } from '../text/tokenize.js';
 
 /**
  * Deterministic, offline text embeddings: the "hashing trick" over stemmed words, word bigrams and character
@@ -24,36 +24,76 @@ export interface HashingEmbeddingsParams extends EmbeddingsParams {
   idf?: HashingIdf;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+
 /** FNV-1a, 32 bit: fast, stable across platforms and Node versions. */
 export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+  return fnvContinue(FNV_OFFSET, text) >>> 0;
+}
+
+/** FNV-1a carried on from `hash` over `text[from, to)`: a feature's hash without building its string. */
+function fnvContinue(hash: number, text: string, from = 0, to = text.length): number {
+  for (let i = from; i < to; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash >>> 0;
+  return hash;
 }
 
-/** Weighted features of a text, keyed by their hash. */
-function features(text: string): Map<number, { weight: number; count: number }> {
-  const out = new Map<number, { weight: number; count: number }>();
-  const add = (feature: string, weight: number) => {
-    const h = fnv1a(feature);
-    const entry = out.get(h);
-    if (entry) entry.count++;
-    else out.set(h, { weight, count: 1 });
+/** The hash state after each feature kind's prefix ("w:", "b:", "3:", "4:"). */
+const PREFIX = { word: fnvContinue(FNV_OFFSET, 'w:'), bigram: fnvContinue(FNV_OFFSET, 'b:'), char3: fnvContinue(FNV_OFFSET, '3:'), char4: fnvContinue(FNV_OFFSET, '4:') };
+const SPACE = ' '.charCodeAt(0);
+
+/** A text's distinct features in the order first seen: hash, weight of the first kind seen with it, count. */
+interface Features {
+  hashes: number[];
+  weights: number[];
+  counts: number[];
+}
+
+/**
+ * Weighted features of a text: stemmed words, word bigrams, character 3- and 4-grams of each word with boundary
+ * marks (`charNgrams`' grams). The same hashes as `fnv1a("3:" + gram)` and so on, computed from the words without
+ * making a string per gram, and the text is split into words once: this is most of an ingest's embedding time.
+ */
+function features(text: string): Features {
+  const out: Features = { hashes: [], weights: [], counts: [] };
+  const seen = new Map<number, number>();
+  const add = (state: number, weight: number) => {
+    const h = state >>> 0;
+    const at = seen.get(h);
+    if (at !== undefined) {
+      out.counts[at]++;
+      return;
+    }
+    seen.set(h, out.hashes.length);
+    out.hashes.push(h);
+    out.weights.push(weight);
+    out.counts.push(1);
   };
-  const stems = terms(text);
-  for (const s of stems) add(`w:${s}`, FEATURE_WEIGHTS.word);
-  for (let i = 0; i + 1 < stems.length; i++) add(`b:${stems[i]} ${stems[i + 1]}`, FEATURE_WEIGHTS.bigram);
-  for (const g of charNgrams(text, 3)) add(`3:${g}`, FEATURE_WEIGHTS.char3);
-  for (const g of charNgrams(text, 4)) add(`4:${g}`, FEATURE_WEIGHTS.char4);
+  const list = words(text);
+  const stems = list.map(stem);
+  for (const s of stems) add(fnvContinue(PREFIX.word, s), FEATURE_WEIGHTS.word);
+  for (let i = 0; i + 1 < stems.length; i++) {
+    const first = Math.imul(fnvContinue(PREFIX.bigram, stems[i]) ^ SPACE, 0x01000193);
+    add(fnvContinue(first, stems[i + 1]), FEATURE_WEIGHTS.bigram);
+  }
+  for (const [n, prefix, weight] of [[3, PREFIX.char3, FEATURE_WEIGHTS.char3], [4, PREFIX.char4, FEATURE_WEIGHTS.char4]] as const) {
+    for (const w of list) {
+      const padded = `<${w}>`;
+      if (padded.length <= n) {
+        add(fnvContinue(prefix, padded), weight);
+        continue;
+      }
+      for (let i = 0; i + n <= padded.length; i++) add(fnvContinue(prefix, padded, i, i + n), weight);
+    }
+  }
   return out;
 }
 
 /** Adds one to the document frequency of each distinct feature of `text`. */
 function countFeatures(text: string, df: Uint32Array): void {
-  for (const h of features(text).keys()) df[h % DF_BUCKETS]++;
+  for (const h of features(text).hashes) df[h % DF_BUCKETS]++;
 }
 
 export class HashingEmbeddings extends Embeddings {
@@ -98,7 +138,11 @@ export class HashingEmbeddings extends Embeddings {
 
   embedText(text: string): number[] {
     const vector = new Float64Array(this.dimensions);
-    for (const [h, { weight, count }] of features(text)) {
+    const { hashes, weights, counts } = features(text);
+    for (let f = 0; f < hashes.length; f++) {
+      const h = hashes[f];
+      const weight = weights[f];
+      const count = counts[f];
       // Two hashes from one: the bucket, and a sign that keeps collisions from adding up.
       const bucket = h % this.dimensions;
       const sign = (h >>> 31) & 1 ? -1 : 1;
