@@ -74,6 +74,7 @@ suite('two shards on two processes sharing PostgreSQL', () => {
         SHARD_COUNT: 'auto',
         RATE_LIMIT_USER_PER_MIN: '3',
         RATE_LIMIT_GUILD_PER_MIN: '1000',
+        SHUTDOWN_GRACE_MS: '1000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
