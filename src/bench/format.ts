@@ -22,6 +22,20 @@ export function formatBenchReport(r: BenchReport): string {
   }
   out.push(
     '',
+    'Updating the store: one document added to the built store (scan, build in place in a worker thread, load), and the',
+    "longest stall of the main thread's event loop during the full ingest and during the update.",
+    '',
+    '| chunks | add one document ms | mode | chunks embedded | update steps ms | full build steps ms | event loop max ms (ingest / update) |',
+    '| ---: | ---: | --- | ---: | --- | --- | ---: |',
+  );
+  const steps = (t: Record<string, number> | null | undefined) => (t ? Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ') : '');
+  for (const s of r.sizes) {
+    const u = s.storeUpdate;
+    if (!u) continue;
+    out.push(`| ${s.ours.chunks} | ${u.addOneDocument.ms} | ${u.addOneDocument.mode} | ${u.addOneDocument.embeddedChunks} | ${steps(u.addOneDocument.steps)} | ${steps(u.buildSteps)} | ${u.ingestEventLoopMaxMs} / ${u.addOneDocument.eventLoopMaxMs} |`);
+  }
+  out.push(
+    '',
     '### Latency (ms, one query at a time) and vector-search agreement',
     '',
     '| chunks | operation | n | p50 | p95 | p99 | top-5 agreement HNSW vs exact |',

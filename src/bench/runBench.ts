@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Document } from '@langchain/core/documents';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
@@ -50,9 +50,19 @@ export interface SizeResult {
     hnswEf: number;
   };
   langchain: PipelineFigures;
+  /** Where the full build's time went, one document added to the built store, and the event loop meanwhile. */
+  storeUpdate: StoreUpdateFigures;
   /** Ours ÷ LangChain: >1 means ours is larger (for times: slower). */
   ratios: { ingestMs: number; chunksPerSecond: number; storeBytes: number; loadMs: number; searchP50: number };
   peakRssMiB: number;
+}
+
+export interface StoreUpdateFigures {
+  /** The full build's steps in the worker (ms), and the longest the main thread's event loop stalled during ingest. */
+  buildSteps: Record<string, number> | null;
+  ingestEventLoopMaxMs: number;
+  /** One news-sized document added to the built store: the whole open (scan, build in place, load). */
+  addOneDocument: { ms: number; mode: string; embeddedChunks: number; steps: Record<string, number> | null; eventLoopMaxMs: number };
 }
 
 export interface BenchReport {
@@ -141,9 +151,12 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
     options.log(`bench ${targetChunks}: ${documents.length} documents written; ingesting`);
 
     // Ours: the real ingest path (read seeds, segment, chunk, embed, HNSW, BM25, save atomically).
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     let started = performance.now();
     const built = await openKnowledgeBase(config);
     const ingestMs = performance.now() - started;
+    const ingestEventLoopMaxMs = round(loop.max / 1e6, 1);
     const storeBytes = await directorySize(config.vectorstoreDir);
     started = performance.now();
     const loaded = await openKnowledgeBase(config);
@@ -155,6 +168,21 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
     const ask = options.asks > 0 ? await askEngine(kb) : null;
     const askLatency = ask ? await measure(queries.slice(0, options.asks), ask) : null;
     const agreement = options.agreementQueries > 0 ? await top5Agreement(kb, queries.slice(0, options.agreementQueries)) : null;
+
+    // One more document, as an operator adds one: only its chunks are embedded, the rest is carried over.
+    const [extra] = makeBenchDocuments(pool, 1, chunking, 4242).documents;
+    await fs.writeFile(path.join(config.seedsDir, 'added-one.txt'), extra.content);
+    loop.reset();
+    started = performance.now();
+    const updated = await openKnowledgeBase(config, { loaded });
+    const addOneMs = performance.now() - started;
+    const { timings: updateSteps, ...updateBuild } = updated.build ?? { mode: 'none', embeddedChunks: 0, reusedChunks: 0, timings: null };
+    const storeUpdate: StoreUpdateFigures = {
+      buildSteps: built.build?.timings ?? null,
+      ingestEventLoopMaxMs,
+      addOneDocument: { ms: Math.round(addOneMs), mode: updateBuild.mode, embeddedChunks: updateBuild.embeddedChunks, steps: updateSteps, eventLoopMaxMs: round(loop.max / 1e6, 1) },
+    };
+    loop.disable();
 
     // The plain LangChain pipeline on the same texts, with the same (fitted) embeddings and default settings.
     options.log(`bench ${targetChunks}: LangChain pipeline`);
@@ -196,6 +224,7 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
       documents: documents.length,
       ours,
       langchain,
+      storeUpdate,
       ratios: {
         ingestMs: ratio(ours.ingestMs, langchain.ingestMs),
         chunksPerSecond: ratio(ours.chunksPerSecond, langchain.chunksPerSecond),
