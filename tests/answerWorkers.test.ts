@@ -53,8 +53,12 @@ function comparable(result: AnswerResult): Omit<AnswerResult, 'timings'> {
   return rest;
 }
 
+function send(question: string): string {
+  return fake.sendSlash('ask', [str('question', question)], { userId: newUser() }).token;
+}
+
 function ask(question: string): { token: string; final: Promise<RecordedRequest> } {
-  const { token } = fake.sendSlash('ask', [str('question', question)], { userId: newUser() });
+  const token = send(question);
   return { token, final: fake.waitForFinal(token, 30_000) };
 }
 
@@ -108,8 +112,8 @@ describe('answers in worker threads', () => {
     expect(pool.counts.answered).toBeGreaterThanOrEqual(QUESTIONS.length + 1);
   });
 
-  it('acknowledges and answers every one of 40 interactions sent at once, each with its own answer', async () => {
-    const sent = Array.from({ length: 40 }, (_, i) => ({ question: QUESTIONS[i % QUESTIONS.length], ...ask(QUESTIONS[i % QUESTIONS.length]) }));
+  it('acknowledges and answers every one of 30 interactions sent at once, each with its own answer', async () => {
+    const sent = Array.from({ length: 30 }, (_, i) => ({ question: QUESTIONS[i % QUESTIONS.length], ...ask(QUESTIONS[i % QUESTIONS.length]) }));
     const finals = await Promise.all(sent.map((s) => s.final));
     const expected = new Map<string, AnswerResult>();
     for (const q of QUESTIONS) expected.set(q, await inProcess.ask(q));
@@ -127,8 +131,8 @@ describe('answers in worker threads', () => {
   });
 
   it('a worker that dies mid-answer: that interaction gets an error reply, the next ones are answered', async () => {
-    const crashed = ask(CRASH);
-    const reply = await lastWord(crashed.token);
+    // No waiter for an edit of the answer: there is none, the error replaces it.
+    const reply = await lastWord(send(CRASH));
     expect(reply.method).toBe('POST');
     expect(reply.body.flags).toBe(EPHEMERAL);
     expect(reply.body.content).toMatch(/something went wrong on my side \(error id `[0-9a-f]{8}`\)/);
