@@ -31,7 +31,7 @@ suite('shared state on PostgreSQL', () => {
   /** A fresh migrated database and `n` pools on it (one per pretend process). */
   async function fresh(n = 2): Promise<pg.Pool[]> {
     databases += 1;
-    const url = await server.createDatabase(`t${databases}`);
+    const url = await server.createSchema(`t${databases}`);
     const made = Array.from({ length: n }, () => createPool(url));
     pools.push(...made);
     await migrate(made[0]);
@@ -49,7 +49,7 @@ suite('shared state on PostgreSQL', () => {
 
   it('applies migrations once, in order, even when processes start together', async () => {
     databases += 1;
-    const url = await server.createDatabase(`t${databases}`);
+    const url = await server.createSchema(`t${databases}`);
     const [a, b, c] = [createPool(url), createPool(url), createPool(url)];
     pools.push(a, b, c);
     const results = await Promise.all([migrate(a), migrate(b), migrate(c)]);
@@ -127,7 +127,7 @@ suite('shared state on PostgreSQL', () => {
 
   it('npm run feedback reads the shared feedback when DATABASE_URL is set; one line when it cannot', async () => {
     databases += 1;
-    const url = await server.createDatabase(`t${databases}`);
+    const url = await server.createSchema(`t${databases}`);
     expect((await runCliInProcess(feedbackMain, [], { DATABASE_URL: url })).stdout).toMatch(/No feedback yet \(PostgreSQL/);
     const [a] = [createPool(url)];
     pools.push(a);

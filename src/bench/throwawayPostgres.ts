@@ -62,6 +62,9 @@ export interface TestPostgres {
   start(): Promise<void>;
   /** A fresh empty database on this cluster; its URL. */
   createDatabase(name: string): Promise<string>;
+  /** A fresh empty schema in the default database, as a URL whose connections use only it: a new database in
+   * a millisecond (CREATE DATABASE takes ~0.3 s). LISTEN/NOTIFY channels are still shared across schemas. */
+  createSchema(name: string): Promise<string>;
   destroy(): Promise<void>;
 }
 
@@ -85,20 +88,27 @@ export async function startPostgres(): Promise<TestPostgres> {
   };
   await start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const runSql = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     url,
     port,
     start,
     stop,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-      } finally {
-        await client.end();
-      }
+      await runSql(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async createSchema(name) {
+      await runSql(`CREATE SCHEMA "${name.replace(/"/g, '')}"`);
+      return `${url}?options=${encodeURIComponent(`-c search_path=${name}`)}`;
     },
     async destroy() {
       await stop().catch(() => undefined);
