@@ -152,6 +152,17 @@ suite('two shards on two processes sharing PostgreSQL', () => {
     for (const a of answers) expect(JSON.stringify(a.embeds[0])).toContain(SECOND_SEED);
   }, 60_000);
 
+  it('a summary made on one shard is a cache hit on the other', async () => {
+    const summarize = async (g: { guildId: string; channelId: string }) =>
+      (await fake.waitForFinal(fake.sendSlash('summary', [str('style', 'brief')], { userId: newUser(), guildId: g.guildId, channelId: g.channelId }).token, 15_000)).body;
+    const first = await summarize(guilds[0]);
+    expect(first.embeds[0].footer.text).not.toContain('cached');
+    const second = await summarize(guilds[1]);
+    expect(second.embeds[0].footer.text).toContain('cached');
+    expect(second.embeds[0].description).toBe(first.embeds[0].description);
+    expect(await db<{ n: string }>('SELECT count(*) AS n FROM summary_cache')).toEqual([{ n: '1' }]);
+  });
+
   // Last: it stops PostgreSQL.
   it('PostgreSQL stopped mid-run: answers go on, a vote is kept and stored once it is back', async () => {
     const body = await ask('Siapa Menteri Luar Negeri Jepang?', guilds[1]);
