@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { makePdf } from '../src/bench/documentFiles.js';
 import { BriefingService } from '../src/service.js';
 import { watchBriefing } from '../src/seeds/watchBriefing.js';
 import { watchSeeds, type SeedWatcher } from '../src/seeds/watchSeeds.js';
+import { compiledEntry } from './helpers/runCli.js';
 import { tempProject } from './helpers/tempProject.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -139,5 +141,37 @@ describe('watchBriefing', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     await watcher.idle();
     expect(service.kb).toBe(after);
+  });
+});
+
+describe('npm start (the console) watches the seeds folder', () => {
+  it('picks up a PDF dropped into seeds/ while it runs', async () => {
+    const p = await project(true);
+    const child = spawn(process.execPath, [compiledEntry('src/main.ts')], {
+      cwd: p.root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      child.stdin.write('/sources\n');
+      await until(() => /1\. seeds\//.test(stdout), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the watcher has read the folder
+      await fs.writeFile(path.join(p.seeds, 'report.pdf'), await makePdf({ pages: [['Halaman satu.'], ['Kapal perang tiba di Busan.']] }));
+      await until(() => /Building the store: seeds changed/.test(stderr), 30_000);
+      // The new store is swapped in after the build: /sources answers from whichever is in use.
+      for (let tries = 0; tries < 100 && !/report\.pdf/.test(stdout); tries++) {
+        child.stdin.write('/sources\n');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(stdout).toMatch(/\d\. seeds\/report\.pdf \(\d{4}-\d{2}-\d{2}\): report, 2 pages, 2 sentences, 1 chunks/);
+    } finally {
+      child.stdin.end();
+      expect(await closed).toBe(0);
+    }
   });
 });
