@@ -10,6 +10,8 @@ import type { FeedbackRecord } from '../src/discord/feedbackStore.js';
 import type { SummaryResult } from '../src/summary/types.js';
 import { freePort, postgresSkipReason, startPostgres, type TestPostgres } from './helpers/postgres.js';
 import { runCliInProcess } from './helpers/runCli.js';
+import { openBotState } from '../src/state/botState.js';
+import { createLogger } from '../src/discord/logger.js';
 import { main as feedbackMain } from '../src/cli/feedback.js';
 
 // One throwaway cluster for the file; each case gets its own database, and two pools stand for two processes.
@@ -143,6 +145,13 @@ suite('shared state on PostgreSQL', () => {
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     expect(unreachable.stderr).toMatch(/^error: cannot read feedback from PostgreSQL/);
     expect(unreachable.stderr).not.toContain('hunter2secret');
+  });
+
+  it('an unreachable DATABASE_URL fails the start in one line that names the setting, not the URL', async () => {
+    const url = `postgres://bot:hunter2secret@127.0.0.1:${await freePort()}/x`;
+    const settings = { databaseUrl: url, dataDbFile: '/nonexistent/unused.db', answerLogRetentionDays: 30, rateLimitUserPerMin: 1, rateLimitGuildPerMin: 1 };
+    const failure = await openBotState(settings, createLogger({ level: 'silent' })).then(() => null, (error: Error) => error.message);
+    expect(failure).toBe('cannot open the shared state in PostgreSQL (DATABASE_URL): ECONNREFUSED');
   });
 
   // Last: it stops the server.

@@ -92,7 +92,9 @@ export async function postgresState(url: string, settings: StateSettings, log: L
     };
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw error;
+    // One line naming the setting, never the URL (it may hold a password).
+    const detail = (error as { code?: string }).code ?? (error as Error).message?.split('\n')[0] ?? 'error';
+    throw new Error(`cannot open the shared state in PostgreSQL (DATABASE_URL): ${detail}`, { cause: error });
   }
 }
 
