@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadSeeds, scanSeeds, sha256 } from '../src/seeds/loadSeeds.js';
 import { parseMetadata } from '../src/seeds/metadata.js';
+import { removeSeedFile, safeSeedFileName, saveSeedFile } from '../src/seeds/seedFiles.js';
 import { tempProject } from './helpers/tempProject.js';
 import { openToEveryone, runUnprivileged, unprivilegedSkipReason } from './helpers/unprivileged.js';
 
@@ -161,6 +162,43 @@ describe('scanSeeds', () => {
   it('reports a missing seeds folder', async () => {
     const scan = await scanSeeds('/nonexistent/seeds', 1000, '/');
     expect(scan).toEqual({ files: [], skipped: [{ source: 'nonexistent/seeds', reason: 'seeds folder not found' }] });
+  });
+});
+
+describe('seed files from users', () => {
+  it('makes a safe file name: last path segment, no hidden files, known extensions only', () => {
+    expect(safeSeedFileName('../../etc/passwd.txt')).toBe('passwd.txt');
+    expect(safeSeedFileName('C:\\Users\\x\\Laporan Akhir.PDF')).toBe('Laporan Akhir.pdf');
+    expect(safeSeedFileName('.env.md')).toBe('env.md');
+    expect(safeSeedFileName('berita <b>$(rm -rf ~)|x.html')).toBe('berita _b_rm -rf _x.html');
+    expect(safeSeedFileName('Catatan Rapat — Seoul.docx')).toBe('Catatan Rapat _ Seoul.docx');
+    expect(safeSeedFileName(`${'a'.repeat(300)}.txt`)).toBe(`${'a'.repeat(96)}.txt`);
+    expect(() => safeSeedFileName('tool.exe')).toThrow(/only .txt, .md, .html, .htm, .pdf, .docx files/);
+    expect(() => safeSeedFileName('....pdf')).toThrow(/no usable characters/);
+    expect(() => safeSeedFileName('report.pdf/')).toThrow(/only/);
+  });
+
+  it('saves atomically, never over an existing file without replace, and removes only files inside the seeds folder', async () => {
+    const p = await tempProject(false);
+    cleanups.push(p.cleanup);
+    expect(await saveSeedFile(p.seeds, 'memo.txt', new TextEncoder().encode('Satu.'), false)).toEqual({ replaced: false });
+    await expect(saveSeedFile(p.seeds, 'memo.txt', new TextEncoder().encode('Dua.'), false)).rejects.toThrow(/already in the briefing; add it with replace:true/);
+    expect(await fs.readFile(path.join(p.seeds, 'memo.txt'), 'utf8')).toBe('Satu.');
+    // Two uploads of one name at once: exactly one wins, the other is refused, nothing is half-written.
+    const results = await Promise.allSettled(['Tiga.', 'Empat.'].map((t) => saveSeedFile(p.seeds, 'race.txt', new TextEncoder().encode(t), false)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(['Tiga.', 'Empat.']).toContain(await fs.readFile(path.join(p.seeds, 'race.txt'), 'utf8'));
+    expect(await saveSeedFile(p.seeds, 'memo.txt', new TextEncoder().encode('Dua.'), true)).toEqual({ replaced: true });
+    expect(await fs.readFile(path.join(p.seeds, 'memo.txt'), 'utf8')).toBe('Dua.');
+    expect((await fs.readdir(p.seeds)).sort()).toEqual(['memo.txt', 'race.txt']);
+    await expect(saveSeedFile(p.seeds, '../escape.txt', new Uint8Array([0x61]), true)).rejects.toThrow(/unsafe file name/);
+
+    await expect(removeSeedFile(p.seeds, p.root, 'package.json')).rejects.toThrow(/not a file of the briefing/);
+    await expect(removeSeedFile(p.seeds, p.root, 'seeds/../package.json')).rejects.toThrow(/not a file of the briefing/);
+    await fs.symlink(path.join(p.seeds, 'memo.txt'), path.join(p.seeds, 'link.txt'));
+    await removeSeedFile(p.seeds, p.root, 'seeds/link.txt');
+    expect((await fs.readdir(p.seeds)).sort()).toEqual(['memo.txt', 'race.txt']);
+    await expect(removeSeedFile(p.seeds, p.root, 'seeds/link.txt')).rejects.toThrow(/already gone/);
   });
 });
 
