@@ -74,8 +74,10 @@ export async function startDiscordBot(env: Env = process.env): Promise<void> {
   }
 
   const stop = (signal: string) => {
-    // A second signal while stopping means "now".
-    if (bot.ctx.state.shuttingDown) process.exit(1);
+    // A second signal while stopping means "now" — except the ShardingManager's SIGTERM to a shard that Ctrl-C
+    // (SIGINT to the whole process group) already started stopping.
+    const fromManager = env.SHARDING_MANAGER === 'true' && signal === 'SIGTERM';
+    if (bot.ctx.state.shuttingDown && !fromManager) process.exit(1);
     const watchdog = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
     watchdog.unref();
     bot.shutdown(signal).then(
