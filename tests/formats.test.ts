@@ -163,6 +163,16 @@ describe('HTML seeds', () => {
     expect(quotes).toContain('Mereka membahas Selat Hormuz & kapal perang.');
   });
 
+  it('reads a page in the charset it declares when it is not UTF-8', async () => {
+    const p = await project();
+    const page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"><title>Café</title></head><body><p>Pertemuan di café Seoul berakhir.</p></body></html>';
+    await fs.writeFile(path.join(p.seeds, 'old.html'), encodeWindows1252(page));
+    await fs.writeFile(path.join(p.seeds, 'nolabel.html'), Buffer.from([0x3c, 0x70, 0x3e, 0xe9, 0x3c, 0x2f, 0x70, 0x3e]));
+    const scan = await loadSeeds(p.seeds, 5_000_000, p.root);
+    expect(scan.documents.map((d) => [d.source, d.title, d.content])).toEqual([['seeds/old.html', 'Café', 'Pertemuan di café Seoul berakhir.']]);
+    expect(scan.skipped.map((s) => [s.source, s.reason])).toEqual([['seeds/nolabel.html', 'not valid UTF-8, and the page declares no other charset']]);
+  });
+
   it('refuses a page with no readable text and a ZIP named .html', async () => {
     const p = await project();
     await fs.writeFile(path.join(p.seeds, 'empty.html'), '<html><head><script>x()</script></head><body><nav>Menu</nav></body></html>');
@@ -200,3 +210,8 @@ describe('reading off the main thread', () => {
     expect(next).toMatchObject({ status: 'fulfilled', value: { content: 'Kalimat pendek.' } });
   });
 });
+
+/** windows-1252 bytes of Latin-1 text. */
+function encodeWindows1252(text: string): Uint8Array {
+  return Uint8Array.from([...text].map((ch) => ch.charCodeAt(0)));
+}

@@ -55,6 +55,27 @@ function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/** The charset a page declares in its first 2 KB (`<meta charset>` or http-equiv), if any. */
+function declaredCharset(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 2048)).toString('latin1');
+  return /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1];
+}
+
+/** A web page as UTF-8, else in the charset it declares (a page saved from an older site: windows-1252, Shift_JIS…). */
+function decodeHtml(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const charset = declaredCharset(bytes);
+    if (!charset) throw new UnreadableDocument('not valid UTF-8, and the page declares no other charset');
+    try {
+      return new TextDecoder(charset, { fatal: true }).decode(bytes);
+    } catch {
+      throw new UnreadableDocument(`not valid UTF-8, nor the ${charset.slice(0, 40)} it declares`);
+    }
+  }
+}
+
 /** The citable text of one seed file, by its format; a file that can't be read throws UnreadableDocument. */
 export async function extractText(bytes: Uint8Array, fileName: string, limits: FormatLimits): Promise<ExtractedText & { format: SeedFormat }> {
   const format = formatOf(fileName);
@@ -64,7 +85,7 @@ export async function extractText(bytes: Uint8Array, fileName: string, limits: F
   let extracted: ExtractedText;
   if (format === 'pdf') extracted = await readPdf(bytes, limits);
   else if (format === 'docx') extracted = await readDocx(bytes, limits);
-  else if (format === 'html') extracted = readHtml(decodeText(bytes));
+  else if (format === 'html') extracted = readHtml(decodeHtml(bytes));
   else extracted = { content: decodeText(bytes) };
   if (!extracted.content.trim()) throw new UnreadableDocument(format === 'html' ? 'no readable text on the page' : 'no text (only whitespace)');
   return { ...extracted, format };
