@@ -199,6 +199,8 @@ describe('seed files from users', () => {
     await removeSeedFile(p.seeds, p.root, 'seeds/link.txt');
     expect((await fs.readdir(p.seeds)).sort()).toEqual(['memo.txt', 'race.txt']);
     await expect(removeSeedFile(p.seeds, p.root, 'seeds/link.txt')).rejects.toThrow(/already gone/);
+    await fs.mkdir(path.join(p.seeds, 'sub'));
+    await expect(removeSeedFile(p.seeds, p.root, 'seeds/sub')).rejects.toThrow(/a folder, not a file/);
   });
 });
 

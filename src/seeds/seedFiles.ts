@@ -74,6 +74,7 @@ export async function removeSeedFile(seedsDir: string, rootDir: string, source: 
   const rel = path.relative(path.resolve(seedsDir), file);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new SeedFileError('not a file of the briefing');
   try {
+    if ((await fs.lstat(file)).isDirectory()) throw new SeedFileError('a folder, not a file: remove it on the server');
     await fs.unlink(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new SeedFileError('already gone');
