@@ -145,7 +145,7 @@ async function loadRun(setup: string, extraEnv: Record<string, string>, shards: 
 }
 
 /** The state work of one interaction, `rounds` times, through the same classes the bot uses. */
-async function stateCost(backend: 'embedded' | 'postgres', url: string | undefined, rounds: number): Promise<StateCost> {
+export async function stateCost(backend: 'embedded' | 'postgres', url: string | undefined, rounds: number): Promise<StateCost> {
   const { openBotState } = await import('../state/botState.js');
   const { createLogger } = await import('../discord/logger.js');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'state-cost-'));

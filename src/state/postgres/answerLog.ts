@@ -57,16 +57,11 @@ export class PostgresAnswerLog implements AnswerStore {
     const nowMs = this.now();
     const logged: LoggedAnswer = { key: newAnswerKey(), time: new Date(nowMs).toISOString(), ...entry };
     if (nowMs - this.lastPrune >= PRUNE_EVERY_MS) await this.prune();
-    await this.pool.query('INSERT INTO answers (key, time_ms, kind, mode, abstained, question, answer, citations) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      logged.key,
-      nowMs,
-      logged.kind,
-      logged.mode,
-      logged.abstained,
-      logged.question,
-      logged.answer,
-      JSON.stringify(logged.citations),
-    ]);
+    await this.pool.query({
+      name: 'answer-insert',
+      text: 'INSERT INTO answers (key, time_ms, kind, mode, abstained, question, answer, citations) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      values: [logged.key, nowMs, logged.kind, logged.mode, logged.abstained, logged.question, logged.answer, JSON.stringify(logged.citations)],
+    });
     this.remember(logged);
     return logged;
   }

@@ -46,7 +46,8 @@ export class PostgresRateLimit implements RateLimit {
     if (this.perMinute <= 0) return { ok: true };
     if (Date.now() < this.retryAt) return this.local.take(key, now);
     try {
-      const { rows } = await this.pool.query<{ allowed: boolean; oldest: string }>(TAKE, [`${this.name}:${key}`, now, this.windowMs, this.perMinute]);
+      // Named: prepared once per connection, since it runs before every acknowledgement.
+      const { rows } = await this.pool.query<{ allowed: boolean; oldest: string }>({ name: 'rate-take', text: TAKE, values: [`${this.name}:${key}`, now, this.windowMs, this.perMinute] });
       if (this.failing) {
         this.failing = false;
         this.onFallback(false);
