@@ -21,6 +21,7 @@ import type { AnswerResult } from '../src/answer/types.js';
  */
 
 const CRASH = 'CRASH THE WORKER NOW';
+const HANG = 'SPIN THE WORKER FOREVER';
 const EPHEMERAL = 64;
 const QUESTIONS = [
   'Siapa Menteri Luar Negeri Jepang?',
@@ -40,6 +41,7 @@ let bot: BriefingBot;
 let service: BriefingService;
 let inProcess: AnswerEngine;
 let pool: AnswerPool;
+let env: Record<string, string>;
 let seeds: string;
 let cleanup: () => Promise<void>;
 const logs: Record<string, unknown>[] = [];
@@ -72,7 +74,7 @@ beforeAll(async () => {
   seeds = project.seeds;
   cleanup = project.cleanup;
   fake = await FakeDiscord.start();
-  const env: Record<string, string> = {
+  env = {
     SEEDS_DIR: project.seeds,
     VECTORSTORE_DIR: project.store,
     DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
@@ -144,6 +146,20 @@ describe('answers in worker threads', () => {
       expect(final.body.embeds[0].fields.length).toBeGreaterThan(0);
     }
     expect(pool.workers).toBe(1);
+  });
+
+  it('a question that never finishes fails after the timeout; its worker is replaced and the next question answered', async () => {
+    const hanging = new AnswerPool(service, inProcess, { workers: 1, env, hangOn: HANG, timeoutMs: 1000 });
+    try {
+      // Once the worker has its store, a normal answer is far inside the timeout.
+      await until(() => hanging.ask(QUESTIONS[0]).then(() => true, () => false), 20_000, 'the worker to answer');
+      await expect(hanging.ask(HANG)).rejects.toThrow(/no answer within 1000 ms; the worker was stopped and replaced/);
+      const next = await until(() => hanging.ask(QUESTIONS[1]).catch(() => undefined), 20_000, 'the replacement worker to answer');
+      expect(comparable(next)).toEqual(comparable(await inProcess.ask(QUESTIONS[1])));
+      expect(hanging.workers).toBe(1);
+    } finally {
+      await hanging.close();
+    }
   });
 
   it('a store swap while answering: answers in flight finish, later ones come from the new store', async () => {

@@ -20,8 +20,14 @@ export interface AnswerPoolOptions {
   workers: number;
   /** Environment for the engine's settings in the workers; secrets are left out before it crosses. */
   env: Record<string, string | undefined>;
-  /** Tests only: a question equal to this makes a worker exit mid-task (see AnswerWorkerData). */
+  /**
+   * A question not answered in this time (queued or running) fails, and a worker still on it is stopped and
+   * replaced: a pathological question costs one worker for a while, never the bot. Default 10 s.
+   */
+  timeoutMs?: number;
+  /** Tests only: a question equal to this makes a worker exit (`crashOn`) or spin forever (`hangOn`) mid-task. */
   crashOn?: string;
+  hangOn?: string;
   /** A worker failed while no question was running on it (it is replaced); nothing is thrown. */
   onWorkerError?: (error: unknown) => void;
 }
@@ -32,6 +38,9 @@ const here = fileURLToPath(import.meta.url);
 const WORKER_FILE = here.endsWith('.ts')
   ? path.resolve(path.dirname(here), '../../dist/src/workers/answerWorker.js')
   : path.join(path.dirname(here), 'answerWorker.js');
+
+/** Offline answers take milliseconds; this long means something is wrong with the question or the worker. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Variables the workers never need (they answer offline, from the store on disk). */
 const SECRET = /TOKEN|API_KEY|SECRET|PASSWORD|DATABASE_URL/i;
@@ -51,6 +60,7 @@ export class AnswerPool implements QuestionAnswerer {
   private seenStore = '';
   private readonly swaps: BroadcastChannel;
   private readonly unsubscribe: () => void;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly service: BriefingService,
@@ -65,7 +75,9 @@ export class AnswerPool implements QuestionAnswerer {
       reader: shareReader(loadReader()),
       swapChannel,
       ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}),
+      ...(options.hangOn !== undefined ? { hangOn: options.hangOn } : {}),
     };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pool = new Piscina<AnswerTask, AnswerReply>({
       filename: WORKER_FILE,
       minThreads: options.workers,
@@ -98,7 +110,13 @@ export class AnswerPool implements QuestionAnswerer {
       this.counts.handedBack += 1;
       return this.inProcess.ask(question, options);
     }
-    const reply = await this.pool.run({ question, options, store: this.currentStore() });
+    let reply: AnswerReply;
+    try {
+      reply = await this.pool.run({ question, options, store: this.currentStore() }, { signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw new Error(`no answer within ${this.timeoutMs} ms; the worker was stopped and replaced`, { cause: error });
+      throw error;
+    }
     if (reply.kind === 'answered') {
       this.counts.answered += 1;
       return reply.result;

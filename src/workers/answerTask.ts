@@ -15,6 +15,8 @@ export interface AnswerWorkerData {
   swapChannel?: string;
   /** Tests only: a question equal to this makes the worker exit mid-task, as a crash would. */
   crashOn?: string;
+  /** Tests only: a question equal to this keeps the worker busy forever, as a pathological input might. */
+  hangOn?: string;
 }
 
 export interface AnswerTask {

@@ -66,6 +66,7 @@ if (data.swapChannel) {
 
 export default async function answer(task: AnswerTask): Promise<AnswerReply> {
   if (data.crashOn !== undefined && task.question === data.crashOn) process.exit(70);
+  if (data.hangOn !== undefined && task.question === data.hangOn) for (;;);
   // An answer already running keeps the knowledge base it started with (the engine reads it once per question).
   const current = await storeFor(task.store);
   if (current.store !== task.store) return { kind: 'other-store', store: current.store };
