@@ -155,7 +155,7 @@ async function build(
   if (outcome.baseUnusable) log(`Could not update the store in place (${outcome.baseUnusable}); built it whole.`);
   try {
     const loadStarted = performance.now();
-    const loaded = await loadGeneration(outcome.dir, embeddings, retrievalOptions(config));
+    const loaded = await loadGeneration(outcome.dir, embeddings, retrievalOptions(config), { justWritten: true });
     const timings = { ...outcome.timings, load: Math.round(performance.now() - loadStarted) };
     if (outcome.unsaved) {
       log(`Could not save the store to ${config.vectorstoreDir} (${outcome.unsaved}); serving it from memory, and it will be rebuilt at the next start.`);

@@ -117,10 +117,15 @@ export async function loadStore(storeDir: string, embeddings: Embeddings, option
   return loadGeneration(gen, embeddings, options);
 }
 
-/** The manifest of the generation in `dir`, after checking that every file it lists is there, whole and undamaged. */
-export async function verifiedManifest(dir: string): Promise<StoreManifest> {
+async function readGenerationManifest(dir: string): Promise<StoreManifest> {
   const manifest: unknown = JSON.parse(await fs.readFile(path.join(dir, FILES.manifest), 'utf8'));
   if (!isManifest(manifest)) throw new Error('manifest is malformed');
+  return manifest;
+}
+
+/** The manifest of the generation in `dir`, after checking that every file it lists is there, whole and undamaged. */
+export async function verifiedManifest(dir: string): Promise<StoreManifest> {
+  const manifest = await readGenerationManifest(dir);
   // Before anything is parsed or handed to hnswlib: a damaged index file can crash the process natively.
   if (!manifest.files || typeof manifest.files !== 'object') throw new Error('manifest lists no file checksums');
   const damaged = await checksumMismatch(dir, manifest.files);
@@ -132,8 +137,14 @@ export async function verifiedManifest(dir: string): Promise<StoreManifest> {
  * Loads the generation in `dir`: the text comes from the store itself (never from the seed files), chunk text is
  * sliced from it. Throws if anything is missing or inconsistent.
  */
-export async function loadGeneration(dir: string, embeddings: Embeddings, options: RetrievalOptions): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
-  const manifest = await verifiedManifest(dir);
+export async function loadGeneration(
+  dir: string,
+  embeddings: Embeddings,
+  options: RetrievalOptions,
+  { justWritten = false }: { justWritten?: boolean } = {},
+): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
+  // A generation this process's build worker has just written and checksummed is not read twice for its checksums.
+  const manifest = justWritten ? await readGenerationManifest(dir) : await verifiedManifest(dir);
   const read = (file: string) => fs.readFile(path.join(dir, file), 'utf8');
   const documents = decodeDocuments(await read(FILES.documents));
   const { chunks, pointOf } = decodeChunks(await read(FILES.chunks), documents);
