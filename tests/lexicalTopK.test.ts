@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { LexicalIndex, type LexicalHit } from '../src/retrieve/lexicalIndex.js';
+import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex, type LexicalHit } from '../src/retrieve/lexicalIndex.js';
 import { seededRandom } from '../src/util/random.js';
 
-// `query` prunes and re-scores; it must give exactly what ranking every chunk's `scores` value gives: the same
-// chunks, the same scores to the last bit, ties broken by chunk order.
+// `query` scores into reused arrays, or prunes and re-scores; either way it must give exactly what ranking every
+// chunk's `scores` value gives: the same chunks, the same scores to the last bit, ties broken by chunk order.
+// Both paths run on every case: the default (these corpora are small: every posting scored) and pruning forced.
+const PATHS = [
+  ['all postings scored', {}],
+  ['pruned', { pruneMinPostings: 0 }],
+] as const;
+const options = (extra: object) => ({ ...DEFAULT_LEXICAL_OPTIONS, ...extra });
 
 function reference(index: LexicalIndex, sources: string[], text: string, limit: number, source?: string): LexicalHit[] {
   const scores = index.scores(text);
@@ -43,12 +49,12 @@ function randomQuery(random: () => number, texts: { text: string }[]): string {
   return picked.join(' ');
 }
 
-describe('LexicalIndex.query (pruned) against scoring every chunk', () => {
+describe.each(PATHS)('LexicalIndex.query (%s) against scoring every chunk', (_name, extra) => {
   it('returns the same hits and bit-identical scores on random corpora, ties included', () => {
     for (const [seed, chunks, sourceCount] of [[1, 50, 3], [2, 400, 5], [3, 1500, 4], [4, 3000, 40]] as const) {
       const texts = corpus(seed, chunks, sourceCount);
       const sources = texts.map((t) => t.source);
-      const index = new LexicalIndex(texts);
+      const index = new LexicalIndex(texts, options(extra));
       const random = seededRandom(seed * 101);
       for (let q = 0; q < 40; q++) {
         const text = randomQuery(random, texts);
@@ -59,7 +65,7 @@ describe('LexicalIndex.query (pruned) against scoring every chunk', () => {
 
   it('has ties to break: identical chunks score the same and come in chunk order', () => {
     const texts = [{ text: 'selat hormuz', source: 'a' }, { text: 'kapal tanker', source: 'a' }, { text: 'selat hormuz', source: 'b' }, { text: 'selat hormuz', source: 'a' }];
-    const hits = new LexicalIndex(texts).query('selat hormuz', 2);
+    const hits = new LexicalIndex(texts, options(extra)).query('selat hormuz', 2);
     expect(hits.map((h) => h.index)).toEqual([0, 2]);
     expect(hits[0].score).toBe(hits[1].score);
   });
@@ -67,7 +73,7 @@ describe('LexicalIndex.query (pruned) against scoring every chunk', () => {
   it('filters by source, for a small source and for one larger than the direct-scoring limit', () => {
     const texts = corpus(9, 2000, 2).map((t, i) => ({ text: t.text, source: i < 1700 ? 'big.txt' : 'small.txt' }));
     const sources = texts.map((t) => t.source);
-    const index = new LexicalIndex(texts);
+    const index = new LexicalIndex(texts, options(extra));
     const random = seededRandom(5);
     for (let q = 0; q < 40; q++) {
       const text = randomQuery(random, texts);
@@ -80,20 +86,20 @@ describe('LexicalIndex.query (pruned) against scoring every chunk', () => {
   it('answers empty, odd and unknown queries with nothing or the reference, never throwing', () => {
     const texts = corpus(11, 300, 3);
     const sources = texts.map((t) => t.source);
-    const index = new LexicalIndex(texts);
+    const index = new LexicalIndex(texts, options(extra));
     const odd = ['', '   ', '???', 'zzz qqq', 'yang di the of', '\u0000\u202e', 'selat '.repeat(500), 'SELAT Hormuz!!', 'Čeština 東京', '2020'];
     for (const text of odd) {
       for (const limit of [0, 1, 5, 1000]) expect(index.query(text, limit)).toEqual(reference(index, sources, text, limit));
     }
     expect(index.query('zzz qqq', 5)).toEqual([]);
-    expect(new LexicalIndex([]).query('selat', 5)).toEqual([]);
+    expect(new LexicalIndex([], options(extra)).query('selat', 5)).toEqual([]);
   });
 
   it('stays the same after a save and load (the pruning bounds are rebuilt lazily)', () => {
     const texts = corpus(12, 800, 3);
     const sources = texts.map((t) => t.source);
-    const built = new LexicalIndex(texts);
-    const loaded = LexicalIndex.deserialize(built.serialize(), sources);
+    const built = new LexicalIndex(texts, options(extra));
+    const loaded = LexicalIndex.deserialize(built.serialize(), sources, options(extra));
     const random = seededRandom(13);
     for (let q = 0; q < 30; q++) {
       const text = randomQuery(random, texts);
