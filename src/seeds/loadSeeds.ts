@@ -36,7 +36,6 @@ export interface SeedScan {
   notices: SkippedSeed[];
 }
 
-
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
