@@ -13,6 +13,11 @@ export interface ShardPlan {
   maxConcurrency: number;
 }
 
+const MIN_RESPAWN_DELAY_MS = 500;
+const MAX_RESPAWN_DELAY_MS = 30_000;
+/** A shard that ran this long before dying was not crash-looping. */
+const STABLE_MS = 30_000;
+
 /** Discord's identify limit: one IDENTIFY per 5 s per concurrency bucket (discord.js's own spawn delay). */
 const IDENTIFY_SPACING_MS = 5500;
 
@@ -61,16 +66,27 @@ export async function runShardManager(plan: ShardPlan, token: string, log: Logge
     totalShards: plan.count,
     shardList: plan.ids,
     mode: 'process',
-    respawn: true,
+    // Respawned here, with a backoff (discord.js would respawn at once, in a tight loop if the shard cannot start).
+    respawn: false,
     // The children run as this process does (compiled, or under tsx in development).
     execArgv: process.execArgv,
   });
+  let stopping = false;
   manager.on('shardCreate', (shard: Shard) => {
     log.info({ event: 'shard-created', shard: shard.id }, `shard ${shard.id} starting`);
+    let spawnedAt = Date.now();
+    let delay = 0;
+    shard.on('spawn', () => (spawnedAt = Date.now()));
     shard.on('death', (child) => {
       const code = 'exitCode' in child ? child.exitCode : null;
       const signal = 'signalCode' in child ? child.signalCode : null;
-      log.warn({ event: 'shard-died', shard: shard.id, code, signal, respawn: manager.respawn }, `shard ${shard.id} exited`);
+      // A shard that dies soon after starting waits twice as long each time (0.5 s … 30 s); one that ran a while, 0.5 s.
+      delay = Date.now() - spawnedAt < STABLE_MS ? Math.min(MAX_RESPAWN_DELAY_MS, Math.max(MIN_RESPAWN_DELAY_MS, delay * 2)) : MIN_RESPAWN_DELAY_MS;
+      log.warn({ event: 'shard-died', shard: shard.id, code, signal, respawnInMs: stopping ? null : delay }, `shard ${shard.id} exited`);
+      if (stopping) return;
+      setTimeout(() => {
+        if (!stopping) shard.spawn(60_000).catch((error: unknown) => log.error({ err: error, event: 'shard-respawn-failed', shard: shard.id }, `shard ${shard.id} did not come back`));
+      }, delay);
     });
     shard.on('ready', () => log.info({ event: 'shard-ready', shard: shard.id, pid: shard.process?.pid }, `shard ${shard.id} ready`));
   });
@@ -81,7 +97,7 @@ export async function runShardManager(plan: ShardPlan, token: string, log: Logge
   return {
     manager,
     async stop() {
-      manager.respawn = false;
+      stopping = true;
       await Promise.all(
         [...manager.shards.values()].map(
           (shard) =>
