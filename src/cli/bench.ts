@@ -24,8 +24,8 @@ function parseSizes(value: string): number[] {
   return sizes;
 }
 
-function parseSection(value: string): 'latency' {
-  if (value !== 'latency') throw new UserInputError('--only takes "latency".');
+function parseSection(value: string): 'latency' | 'formats' {
+  if (value !== 'latency' && value !== 'formats') throw new UserInputError('--only takes "latency" or "formats".');
   return value;
 }
 
@@ -45,16 +45,22 @@ export async function main(args: string[]): Promise<void> {
     .option('--write-benchmarks', 'also run the evals and write BENCHMARKS.md')
     .option('--pathological', 'only build times of 1, 2 and 4 MB of repeated, single-word and varied text')
     .option('--megabytes <list>', 'with --pathological: seed file sizes in MB, comma-separated', parseMegabytes)
-    .option('--only <section>', 'run one section: "latency" (ingest, load and search beside LangChain; no ask, agreement, Discord or summaries)', parseSection)
+    .option('--only <section>', 'run one section: "latency" (ingest, load and search beside LangChain; no ask, agreement, Discord or summaries) or "formats" (PDF/DOCX ingest pages/s beside the LangChain loaders)', parseSection)
     .allowExcessArguments(false);
   program.parse(args, { from: 'user' });
-  const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean; pathological?: boolean; megabytes?: number[]; only?: 'latency' }>();
+  const opts = program.opts<{ json?: boolean; large?: boolean; sizes?: number[]; evalDir: string; writeBenchmarks?: boolean; pathological?: boolean; megabytes?: number[]; only?: 'latency' | 'formats' }>();
   if (opts.only && opts.writeBenchmarks) throw new UserInputError('--only runs part of the bench; BENCHMARKS.md needs all of it (drop --write-benchmarks).');
   const rootDir = process.cwd();
   const evalDir = path.resolve(rootDir, opts.evalDir);
   // Fail early, in one line, when the eval sets are missing.
   for (const set of ['idk_mrc_id', 'squad2_en']) await loadDataset(path.join(evalDir, set));
   const log = opts.json ? () => undefined : (line: string) => process.stderr.write(`${line}\n`);
+  if (opts.only === 'formats') {
+    const { formatFormatsBench, runFormatsBench } = await import('../bench/formatsBench.js');
+    const result = await runFormatsBench({ evalDir, log });
+    process.stdout.write(opts.json ? `${JSON.stringify({ formats: result })}\n` : formatFormatsBench(result));
+    return;
+  }
   if (opts.pathological) {
     const rows = await runPathologicalBench({ megabytes: opts.megabytes ?? [1, 2, 4], pool: await loadSentencePool(evalDir), log });
     process.stdout.write(opts.json ? `${JSON.stringify({ pathological: rows })}\n` : formatPathologicalRows(rows));
