@@ -4,6 +4,7 @@ import { createPool } from '../src/state/postgres/connection.js';
 import { migrate, MIGRATIONS } from '../src/state/postgres/migrations.js';
 import { PostgresAnswerLog } from '../src/state/postgres/answerLog.js';
 import { FeedbackDeferredError, PostgresFeedback } from '../src/state/postgres/feedback.js';
+import { StateUnavailableError } from '../src/state/errors.js';
 import { PostgresRateLimit } from '../src/state/postgres/rateLimit.js';
 import { PostgresSummaryCache } from '../src/state/postgres/summaryCache.js';
 import type { FeedbackRecord } from '../src/discord/feedbackStore.js';
@@ -171,6 +172,8 @@ suite('shared state on PostgreSQL', () => {
       const now = Date.now();
       expect([(await limiter.take('u', now)).ok, (await limiter.take('u', now)).ok, (await limiter.take('u', now)).ok]).toEqual([true, true, false]);
       await expect(new PostgresAnswerLog(a).add(entry)).rejects.toThrow();
+      // Another process's answer (not in this one's memory): a polite line for the button, not an error id.
+      await expect(new PostgresAnswerLog(a).get(logged.key)).rejects.toBeInstanceOf(StateUnavailableError);
     } finally {
       await server.start();
     }

@@ -167,6 +167,7 @@ suite('two shards on two processes sharing PostgreSQL', () => {
   it('PostgreSQL stopped mid-run: answers go on, a vote is kept and stored once it is back', async () => {
     const body = await ask('Siapa Menteri Luar Negeri Jepang?', guilds[1]);
     const [, , downId] = body.components[0].components.map((c: { custom_id: string }) => c.custom_id);
+    const [elsewhereSourcesId] = (await ask('Siapa Menteri Luar Negeri Jepang?', guilds[0])).components[0].components.map((c: { custom_id: string }) => c.custom_id);
     await server.stop();
     try {
       const during = await ask('Di mana Kang bertemu Pompeo?', guilds[1]);
@@ -175,6 +176,11 @@ suite('two shards on two processes sharing PostgreSQL', () => {
       const { token } = fake.sendButton(downId, { userId: newUser(), guildId: guilds[1].guildId, channelId: guilds[1].channelId }, body);
       const reply = await fake.waitForFinal(token, 15_000);
       expect(reply.body.data.content).toMatch(/cannot store feedback right now/);
+      // An answer only the other shard holds in memory: this one must ask PostgreSQL, and says it cannot.
+      const sources = fake.sendButton(elsewhereSourcesId, { userId: newUser(), guildId: guilds[1].guildId, channelId: guilds[1].channelId });
+      const refused = (await fake.waitForFinal(sources.token, 15_000)).body.data;
+      expect(refused.content).toMatch(/cannot reach my database right now/);
+      expect(refused.flags & 64).toBe(64);
     } finally {
       await server.start();
     }

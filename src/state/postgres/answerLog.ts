@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { isLoggedAnswer, newAnswerKey, type LoggedAnswer } from '../../discord/answerLog.js';
 import { DEFAULT_RETENTION_DAYS, PRUNE_EVERY_MS } from '../../discord/database.js';
 import type { AnswerStore } from '../types.js';
+import { StateUnavailableError } from '../errors.js';
 import { toMs } from './connection.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -70,7 +71,12 @@ export class PostgresAnswerLog implements AnswerStore {
     const cached = this.recent.get(key);
     if (cached && !this.expired(cached)) return cached;
     this.recent.delete(key);
-    const { rows } = await this.pool.query<AnswerRow>('SELECT key, time_ms, kind, mode, abstained, question, answer, citations FROM answers WHERE key = $1', [key]);
+    let rows: AnswerRow[];
+    try {
+      ({ rows } = await this.pool.query<AnswerRow>('SELECT key, time_ms, kind, mode, abstained, question, answer, citations FROM answers WHERE key = $1', [key]));
+    } catch {
+      throw new StateUnavailableError('I cannot reach my database right now, so this button does not work for a moment. Please try again shortly.');
+    }
     const found = rows[0] && fromRow(rows[0]);
     if (!found || this.expired(found)) return undefined;
     this.remember(found);

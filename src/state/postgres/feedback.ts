@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { UserInputError } from '../../errors.js';
 import { hashUserId, isFeedbackRecord, type FeedbackContents, type FeedbackRecord } from '../../discord/feedbackStore.js';
 import type { FeedbackSink } from '../types.js';
+import { FeedbackDeferredError } from '../errors.js';
 import { toMs } from './connection.js';
 
-/** Shown to the user (as a UserInputError's message is) when a vote could not be stored right now. */
-export class FeedbackDeferredError extends UserInputError {
-  override name = 'FeedbackDeferredError';
-  constructor() {
-    super('I cannot store feedback right now; I have kept your vote and will save it as soon as I can.');
-  }
-}
+export { FeedbackDeferredError };
 
 /** Votes held in memory while PostgreSQL is away (a bound, so an outage cannot exhaust memory). */
 const MAX_PENDING = 10_000;
