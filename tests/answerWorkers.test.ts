@@ -166,6 +166,8 @@ describe('answers in worker threads', () => {
     const before = await pool.ask(NEW_QUESTION);
     expect(before.citations.some((c) => c.source.endsWith(NEW_DOC))).toBe(false);
     const inFlight = Array.from({ length: 12 }, (_, i) => ask(QUESTIONS[i % QUESTIONS.length]));
+    // Questions queued for the worker across the swap: some are answered after it has switched to the new store.
+    const queued = Array.from({ length: 40 }, (_, i) => pool.ask(QUESTIONS[i % QUESTIONS.length]));
     await fs.writeFile(path.join(seeds, NEW_DOC), `${NEW_FACT}\n`);
     const swapped = await service.reindex();
     expect(swapped.rebuiltBecause).not.toBeNull();
@@ -173,6 +175,9 @@ describe('answers in worker threads', () => {
       expect(final.method).toBe('PATCH');
       expect(final.body.embeds[0].title).toBeTruthy();
     }
+    expect((await Promise.all(queued)).every((r) => r.answer.length > 0)).toBe(true);
+    // Every one answered by the worker, from the store it was sent for or the one the bot swapped to since.
+    expect(pool.counts.handedBack).toBe(0);
     const answeredBefore = pool.counts.answered;
     const [fromPool, fromMain] = await Promise.all([pool.ask(NEW_QUESTION), inProcess.ask(NEW_QUESTION)]);
     // The worker switched to the new store itself (no question handed back to the main thread).

@@ -8,7 +8,7 @@ import type { KnowledgeBase } from '../retrieve/knowledgeBase.js';
 import type { BriefingService } from '../service.js';
 import { loadReader } from '../reader/modelFile.js';
 import { shareReader } from './sharedReader.js';
-import { storeFingerprint, type AnswerReply, type AnswerTask, type AnswerWorkerData } from './answerTask.js';
+import { storeFingerprint, type AnswerReply, type AnswerTask, type AnswerWorkerData, type StoreRef } from './answerTask.js';
 
 /** Anything that answers questions the way the answer engine does (the pool, or the engine itself). */
 export interface QuestionAnswerer {
@@ -57,7 +57,7 @@ export class AnswerPool implements QuestionAnswerer {
   /** Answers the workers gave, and questions handed back to `inProcess` because a worker had another store. */
   readonly counts = { answered: 0, handedBack: 0 };
   private seenKb: KnowledgeBase | null = null;
-  private seenStore = '';
+  private seen: StoreRef = { store: '', generation: 0 };
   private readonly swaps: BroadcastChannel;
   private readonly unsubscribe: () => void;
   private readonly timeoutMs: number;
@@ -73,6 +73,7 @@ export class AnswerPool implements QuestionAnswerer {
       config: service.config,
       env,
       reader: shareReader(loadReader()),
+      initial: this.currentStore(),
       swapChannel,
       ...(options.crashOn !== undefined ? { crashOn: options.crashOn } : {}),
       ...(options.hangOn !== undefined ? { hangOn: options.hangOn } : {}),
@@ -112,7 +113,7 @@ export class AnswerPool implements QuestionAnswerer {
     }
     let reply: AnswerReply;
     try {
-      reply = await this.pool.run({ question, options, store: this.currentStore() }, { signal: AbortSignal.timeout(this.timeoutMs) });
+      reply = await this.pool.run({ question, options, target: this.currentStore() }, { signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw new Error(`no answer within ${this.timeoutMs} ms; the worker was stopped and replaced`, { cause: error });
       throw error;
@@ -125,14 +126,14 @@ export class AnswerPool implements QuestionAnswerer {
     return this.inProcess.ask(question, options);
   }
 
-  /** The fingerprint of the store the service serves now, computed once per swap. */
-  private currentStore(): string {
+  /** The store the service serves now, numbered by swap (computed once per swap). */
+  private currentStore(): StoreRef {
     const kb = this.service.kb;
     if (kb !== this.seenKb) {
       this.seenKb = kb;
-      this.seenStore = storeFingerprint(this.service.manifest);
+      this.seen = { store: storeFingerprint(this.service.manifest), generation: this.seen.generation + 1 };
     }
-    return this.seenStore;
+    return this.seen;
   }
 
   /** Lets the queued answers finish, then stops the threads. */

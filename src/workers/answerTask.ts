@@ -11,7 +11,9 @@ export interface AnswerWorkerData {
   env: Record<string, string | undefined>;
   /** The main thread's reader, its weights in shared memory (not copied per worker). */
   reader: ReaderModel;
-  /** BroadcastChannel on which the bot announces a store swap (the new store's fingerprint). */
+  /** The store the bot served when the pool started. */
+  initial: StoreRef;
+  /** BroadcastChannel on which the bot announces a store swap (the new StoreRef). */
   swapChannel?: string;
   /** Tests only: a question equal to this makes the worker exit mid-task, as a crash would. */
   crashOn?: string;
@@ -19,11 +21,20 @@ export interface AnswerWorkerData {
   hangOn?: string;
 }
 
+/** A store the bot served: its fingerprint (`storeFingerprint`) and the bot's count of swaps when it was current. */
+export interface StoreRef {
+  store: string;
+  generation: number;
+}
+
 export interface AnswerTask {
   question: string;
   options: AskOptions;
-  /** The store the bot serves right now (see `storeFingerprint`): the worker answers from that one or says it can't. */
-  store: string;
+  /**
+   * The store the bot served when the question was sent. The worker answers from it, or from a store the bot
+   * swapped to since (what the bot serves by the time the answer starts), or says it can't.
+   */
+  target: StoreRef;
 }
 
 /** `answered`, or `other-store` when the worker could not load the store the bot serves (the bot answers itself). */
