@@ -75,13 +75,15 @@ export async function saveStore(storeDir: string, kb: KnowledgeBase, manifest: S
 
 /** Writes `kb`'s files into the empty folder `dir`, the manifest last, listing every other file with its checksum. */
 export async function writeGeneration(dir: string, kb: KnowledgeBase, manifest: StoreManifest): Promise<StoreManifest> {
-  if (kb.size > 0) await kb.vectors.index.writeIndex(path.join(dir, FILES.index));
-  await fs.writeFile(path.join(dir, FILES.documents), encodeDocuments(kb.documents));
-  await fs.writeFile(path.join(dir, FILES.chunks), encodeChunks(kb.chunks, kb.documents, kb.pointOf));
-  if (kb.embeddings instanceof HashingEmbeddings && kb.embeddings.idf) {
-    await fs.writeFile(path.join(dir, FILES.idf), await encodeIdf(kb.embeddings.idf));
-  }
-  await writeParts(path.join(dir, FILES.lexical), kb.lexical.serializeParts());
+  const idf = kb.embeddings instanceof HashingEmbeddings ? kb.embeddings.idf : undefined;
+  // Written side by side: hnswlib writes its index on a thread of its own meanwhile.
+  await Promise.all([
+    kb.size > 0 ? kb.vectors.index.writeIndex(path.join(dir, FILES.index)) : null,
+    fs.writeFile(path.join(dir, FILES.documents), encodeDocuments(kb.documents)),
+    fs.writeFile(path.join(dir, FILES.chunks), encodeChunks(kb.chunks, kb.documents, kb.pointOf)),
+    idf ? encodeIdf(idf).then((bytes) => fs.writeFile(path.join(dir, FILES.idf), bytes)) : null,
+    writeParts(path.join(dir, FILES.lexical), kb.lexical.serializeParts()),
+  ]);
   const saved = { ...manifest, files: await checksumFiles(dir, (await fs.readdir(dir)).sort()) };
   await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(saved, null, 2));
   return saved;
