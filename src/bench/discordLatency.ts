@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeDiscord } from './fakeDiscord.js';
+import { loadSentencePool, makeBenchDocuments, writeBenchDocuments } from './corpus.js';
 
 /**
  * Discord latency: the bot runs as its own process (as `npm start` would) against the stand-in Discord; the
@@ -13,7 +14,19 @@ import { FakeDiscord } from './fakeDiscord.js';
  * with answer workers, one bot after the other, so the figures sit side by side.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository (the nearest folder above this file with a package.json): from src/ and from dist/ alike. */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the project root (package.json) above the Discord bench');
+    dir = up;
+  }
+  return dir;
+}
+// The bot's working directory, so SEEDS_DIR's default (seeds/) is the repository's. Compiled, this file is in
+// dist/src/bench: two folders up is dist/, where the bot found no seeds and answered from an empty briefing.
+const ROOT = projectRoot();
 // The bot as `npm start` runs it: dist/src/main.js when this file is compiled, src/main.ts through tsx otherwise.
 const OWN_EXTENSION = path.extname(fileURLToPath(import.meta.url));
 const BOT_ENTRY = fileURLToPath(new URL(`../main${OWN_EXTENSION}`, import.meta.url));
@@ -57,25 +70,32 @@ export interface DiscordComparison {
 }
 
 /** The bot answering in process and with 1 and 2 answer workers, against the same load, in one run. */
-export async function benchmarkDiscord(options: { interactions?: number; concurrency?: number; workers?: number[] } = {}): Promise<DiscordComparison> {
+export async function benchmarkDiscord(options: { interactions?: number; concurrency?: number; workers?: number[]; chunks?: number } = {}): Promise<DiscordComparison> {
   // The store is built once, beforehand, as `npm run ingest` would: every bot then starts as it does on a restart
   // (the store opened, not built), and none counts a store-build worker still kept in memory after a build.
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-bench-store-'));
   try {
     const storeDir = path.join(dir, 'vectorstore');
-    await buildStore(storeDir);
+    // The seed briefing, or (chunks) a larger one of recombined eval sentences, as `npm run bench` builds.
+    let seedsDir: string | undefined;
+    if (options.chunks) {
+      seedsDir = path.join(dir, 'seeds');
+      const pool = await loadSentencePool(path.resolve(ROOT, '../shared/eval'));
+      await writeBenchDocuments(seedsDir, makeBenchDocuments(pool, options.chunks, { targetChars: 600, overlapSentences: 1 }).documents);
+    }
+    await buildStore(storeDir, seedsDir);
     const runs: DiscordBenchmark[] = [];
-    for (const answerWorkers of options.workers ?? [0, 1, 2]) runs.push(await benchmarkDiscordOnce({ ...options, answerWorkers, storeDir }));
+    for (const answerWorkers of options.workers ?? [0, 1, 2]) runs.push(await benchmarkDiscordOnce({ ...options, answerWorkers, storeDir, seedsDir }));
     return { runs };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
-async function buildStore(storeDir: string): Promise<void> {
+async function buildStore(storeDir: string, seedsDir?: string): Promise<void> {
   const child = spawn(process.execPath, [...LOADER, INGEST_ENTRY], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', VECTORSTORE_DIR: storeDir },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', VECTORSTORE_DIR: storeDir, ...(seedsDir ? { SEEDS_DIR: seedsDir } : {}) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -104,7 +124,8 @@ export async function benchmarkDiscordOnce({
   concurrency = 20,
   answerWorkers = 0,
   storeDir,
-}: { interactions?: number; concurrency?: number; answerWorkers?: number; storeDir?: string } = {}): Promise<DiscordBenchmark> {
+  seedsDir,
+}: { interactions?: number; concurrency?: number; answerWorkers?: number; storeDir?: string; seedsDir?: string } = {}): Promise<DiscordBenchmark> {
   const fake = await FakeDiscord.start();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-bench-'));
   const child = spawn(process.execPath, [...LOADER, BOT_ENTRY], {
@@ -115,6 +136,7 @@ export async function benchmarkDiscordOnce({
       DISCORD_TOKEN: fake.token,
       DISCORD_API_URL: fake.apiUrl,
       VECTORSTORE_DIR: storeDir ?? path.join(dir, 'vectorstore'),
+      ...(seedsDir ? { SEEDS_DIR: seedsDir } : {}),
       DATA_DB_FILE: path.join(dir, 'briefing.db'),
       RATE_LIMIT_USER_PER_MIN: '0',
       RATE_LIMIT_GUILD_PER_MIN: '0',
@@ -133,7 +155,9 @@ export async function benchmarkDiscordOnce({
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bot did not start: ${stderr.trim().slice(0, 300)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    await fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[0] }]).token, 30_000);
+    const first = await fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[0] }]).token, 30_000);
+    // The seed answers its first question: anything else means the bot is not reading the briefing timed here.
+    if (!seedsDir && !String(first.body?.embeds?.[0]?.description ?? '').includes('Motegi')) throw new Error('the bot did not answer from the seed briefing');
     // A round at full concurrency, so every answer worker has loaded its store before anything is timed.
     const warmUp = QUESTIONS.flatMap((q) => Array.from({ length: Math.ceil(concurrency / QUESTIONS.length) }, () => q));
     await Promise.all(warmUp.map((q, i) => fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: q }], { userId: `3100000000000${String(i).padStart(5, '0')}` }).token, 30_000)));
@@ -179,8 +203,10 @@ export async function benchmarkDiscordOnce({
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  // node dist/src/bench/discordLatency.js [workers,…] [interactions]  (default 0,1,2 and 200)
+  // node dist/src/bench/discordLatency.js [workers,…] [interactions] [chunks]  (default 0,1,2, 200, the seed briefing)
   const workers = process.argv[2]?.split(',').map(Number);
   const interactions = process.argv[3] ? Number(process.argv[3]) : undefined;
-  console.log(formatDiscordComparison(await benchmarkDiscord({ ...(workers ? { workers } : {}), ...(interactions ? { interactions } : {}) })));
+  const chunks = process.argv[4] ? Number(process.argv[4]) : undefined;
+  const comparison = await benchmarkDiscord({ ...(workers ? { workers } : {}), ...(interactions ? { interactions } : {}), ...(chunks ? { chunks } : {}) });
+  console.log(formatDiscordComparison(comparison));
 }

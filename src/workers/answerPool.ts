@@ -21,7 +21,7 @@ export interface AnswerPoolOptions {
   /** Environment for the engine's settings in the workers; secrets are left out before it crosses. */
   env: Record<string, string | undefined>;
   /**
-   * A question not answered in this time (queued or running) fails, and a worker still on it is stopped and
+   * A question a worker has not answered this long after starting it fails, and the worker is stopped and
    * replaced: a pathological question costs one worker for a while, never the bot. Default 10 s.
    */
   timeoutMs?: number;
@@ -61,6 +61,14 @@ export class AnswerPool implements QuestionAnswerer {
   private readonly swaps: BroadcastChannel;
   private readonly unsubscribe: () => void;
   private readonly timeoutMs: number;
+  /**
+   * Questions wait here, first come first served, until a worker is free, rather than in piscina's queue: with
+   * an abort signal, piscina lets a new task overtake the queued ones whenever it arrives as a worker frees up,
+   * and 20 questions in flight on one worker left the first ones waiting for seconds.
+   */
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private readonly capacity: number;
 
   constructor(
     private readonly service: BriefingService,
@@ -79,6 +87,7 @@ export class AnswerPool implements QuestionAnswerer {
       ...(options.hangOn !== undefined ? { hangOn: options.hangOn } : {}),
     };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.capacity = options.workers;
     this.pool = new Piscina<AnswerTask, AnswerReply>({
       filename: WORKER_FILE,
       minThreads: options.workers,
@@ -112,11 +121,14 @@ export class AnswerPool implements QuestionAnswerer {
       return this.inProcess.ask(question, options);
     }
     let reply: AnswerReply;
+    await this.turn();
     try {
       reply = await this.pool.run({ question, options, target: this.currentStore() }, { signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw new Error(`no answer within ${this.timeoutMs} ms; the worker was stopped and replaced`, { cause: error });
       throw error;
+    } finally {
+      this.done();
     }
     if (reply.kind === 'answered') {
       this.counts.answered += 1;
@@ -124,6 +136,22 @@ export class AnswerPool implements QuestionAnswerer {
     }
     this.counts.handedBack += 1;
     return this.inProcess.ask(question, options);
+  }
+
+  /** Resolves when a worker is free for this question (in arrival order). */
+  private async turn(): Promise<void> {
+    if (this.running < this.capacity) {
+      this.running += 1;
+      return;
+    }
+    // The question finishing hands its place straight to this one (`running` stays the same).
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private done(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running -= 1;
   }
 
   /** The store the service serves now, numbered by swap (computed once per swap). */
