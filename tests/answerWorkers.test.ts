@@ -132,6 +132,21 @@ describe('answers in worker threads', () => {
     });
   });
 
+  it('serves questions in the order they came, also while new ones keep arriving (20 in flight, one worker)', async () => {
+    const finished: number[] = [];
+    let next = 0;
+    const client = async () => {
+      while (next < 100) {
+        const index = next++;
+        await pool.ask(QUESTIONS[index % QUESTIONS.length]);
+        finished.push(index);
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, client));
+    // One worker, first come first served: answers finish in the order the questions were asked.
+    expect(finished).toEqual([...finished].sort((a, b) => a - b));
+  });
+
   it('a worker that dies mid-answer: that interaction gets an error reply, the next ones are answered', async () => {
     // No waiter for an edit of the answer: there is none, the error replaces it.
     const reply = await lastWord(send(CRASH));
