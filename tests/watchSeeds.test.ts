@@ -171,7 +171,10 @@ describe('npm start (the console) watches the seeds folder', () => {
       expect(stdout).toMatch(/\d\. seeds\/report\.pdf \(\d{4}-\d{2}-\d{2}\): report, 2 pages, 2 sentences, 1 chunks/);
     } finally {
       child.stdin.end();
+      // It ends with its input: the idle document reader (kept 10 s for the next file) never holds it open.
+      const ended = Date.now();
       expect(await closed).toBe(0);
+      expect(Date.now() - ended).toBeLessThan(8000);
     }
   });
 });

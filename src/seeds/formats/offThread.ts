@@ -59,7 +59,6 @@ function abandon(w: Worker, reason: string): void {
 
 function startWorker(file: string): Worker {
   const w = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-  w.unref(); // never what keeps the process alive
   w.on('message', (reply: Reply) => {
     const job = finishCurrent();
     if (job) {
@@ -70,6 +69,9 @@ function startWorker(file: string): Worker {
   });
   w.on('error', (error) => abandon(w, /memory/i.test(error.message) ? 'too large to read (the reader ran out of memory)' : `could not be read (${error.message.split('\n', 1)[0]})`));
   w.on('exit', () => abandon(w, 'could not be read (the reader stopped)'));
+  // Unreferenced only after its listeners are attached (attaching a 'message' listener references it again):
+  // an idle reader never keeps the process alive; `pump` references it while it reads.
+  w.unref();
   return w;
 }
 
@@ -77,6 +79,7 @@ function pump(): void {
   if (current) return;
   const job = queue.shift();
   if (!job) {
+    worker?.unref();
     scheduleIdleExit();
     return;
   }
@@ -88,6 +91,7 @@ function pump(): void {
   }
   worker ??= startWorker(file);
   const w = worker;
+  w.ref(); // a file being read keeps the process alive (a CLI waits for it)
   current = { job, timer: setTimeout(() => abandon(w, `took longer than ${job.timeoutMs >= 1000 ? `${Math.round(job.timeoutMs / 1000)} s` : `${job.timeoutMs} ms`} to read`), job.timeoutMs) };
   // A copy: the caller keeps its bytes (it hashes or saves them).
   w.postMessage({ bytes: new Uint8Array(job.bytes), fileName: job.fileName, limits: job.limits });
