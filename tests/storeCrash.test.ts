@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { watch, promises as fs } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
-import { ROOT, tempProject } from './helpers/tempProject.js';
+import { compiledEntry } from './helpers/runCli.js';
+import { tempProject } from './helpers/tempProject.js';
 
 /**
  * `kill -9` during ingest must never leave half a store: the next start finds either the old store (and
@@ -13,8 +12,6 @@ import { ROOT, tempProject } from './helpers/tempProject.js';
  * n-th change it makes in vectorstore/ (temp folder made, renamed, CURRENT replaced, old generation removed…),
  * so every step of the save is hit, not just the long build before it.
  */
-const TSX = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('tsx')).href;
-
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
@@ -23,7 +20,7 @@ afterEach(async () => {
 /** Runs the ingest CLI and SIGKILLs it at the `n`-th filesystem event in `storeDir` (or lets it finish). */
 function ingestKilledAt(root: string, storeDir: string, n: number): Promise<{ killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/cli/ingest.ts')], {
+    const child = spawn(process.execPath, [compiledEntry('src/cli/ingest.ts')], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       stdio: 'ignore',
