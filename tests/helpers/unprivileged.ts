@@ -1,10 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { CliResult } from './runCli.js';
-import { ROOT } from './tempProject.js';
+import { compiledEntry } from './runCli.js';
 
 /**
  * File permissions only bite a user who is not root, and tests may well run as root (CI containers do). As root,
@@ -12,16 +10,15 @@ import { ROOT } from './tempProject.js';
  * test can skip with the reason.
  */
 const NOBODY = '65534';
-const TSX = pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('tsx')).href;
 const isRoot = process.getuid?.() === 0;
 const canDrop = isRoot && spawnSync('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'true']).status === 0;
 
 export const unprivilegedSkipReason: string | null =
   isRoot && !canDrop ? 'running as root without a working setpriv: permissions cannot be tested' : null;
 
-/** Runs a project entry point (through tsx) as a user that file permissions apply to. */
+/** Runs a project entry point (its compiled build in dist/, as npm runs it) as a user that file permissions apply to. */
 export function runUnprivileged(script: string, args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
-  const node = [process.execPath, '--import', TSX, path.join(ROOT, script), ...args];
+  const node = [process.execPath, compiledEntry(script), ...args];
   const command = canDrop ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
   return new Promise((resolve, reject) => {
     const child = spawn(command[0], command.slice(1), {
