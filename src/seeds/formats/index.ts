@@ -1,7 +1,4 @@
 import path from 'node:path';
-import { readDocx } from './docx.js';
-import { readHtml } from './html.js';
-import { readPdf } from './pdf.js';
 import { UnreadableDocument, type ExtractedText, type FormatLimits } from './types.js';
 
 export { UnreadableDocument, type ExtractedText, type FormatLimits } from './types.js';
@@ -82,10 +79,12 @@ export async function extractText(bytes: Uint8Array, fileName: string, limits: F
   if (!format) throw new UnreadableDocument(`not a format the briefing reads (${SEED_EXTENSIONS.join(', ')})`);
   const wrong = wrongExtension(format, sniff(bytes), path.extname(fileName).toLowerCase());
   if (wrong) throw new UnreadableDocument(wrong);
+  // The readers (pdf.js, mammoth, html-to-text: ~33 MB of heap) load only when a file of theirs is read, so the
+  // bot, its answer workers and a briefing of plain text never carry them.
   let extracted: ExtractedText;
-  if (format === 'pdf') extracted = await readPdf(bytes, limits);
-  else if (format === 'docx') extracted = await readDocx(bytes, limits);
-  else if (format === 'html') extracted = readHtml(decodeHtml(bytes));
+  if (format === 'pdf') extracted = await (await import('./pdf.js')).readPdf(bytes, limits);
+  else if (format === 'docx') extracted = await (await import('./docx.js')).readDocx(bytes, limits);
+  else if (format === 'html') extracted = (await import('./html.js')).readHtml(decodeHtml(bytes));
   else extracted = { content: decodeText(bytes) };
   if (!extracted.content.trim()) throw new UnreadableDocument(format === 'html' ? 'no readable text on the page' : 'no text (only whitespace)');
   return { ...extracted, format };
