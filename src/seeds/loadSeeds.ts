@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseMetadata, type DocumentMetadata } from './metadata.js';
 import { formatOf, UnreadableDocument, type SeedFormat } from './formats/index.js';
 import { extractTextOffThread } from './formats/offThread.js';
+import type { SeedHashCache } from './hashCache.js';
 
 export interface SeedDocument extends DocumentMetadata {
   /** Path relative to the project root, with forward slashes: "seeds/<file>". */
@@ -177,7 +178,7 @@ async function readChecked(file: string, source: string, maxBytes: number, skipp
  * to decide whether the saved store is still current. A file listed here may still be refused by
  * `loadSeeds()` (not valid UTF-8, a corrupt PDF), which then reports it in its own `skipped`.
  */
-export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd()): Promise<SeedFileScan> {
+export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd(), hashes?: SeedHashCache): Promise<SeedFileScan> {
   const skipped: SkippedSeed[] = [];
   const files: SeedFile[] = [];
   try {
@@ -185,10 +186,39 @@ export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = pr
   } catch {
     return { files, skipped: [{ source: toSource(rootDir, seedsDir), reason: 'seeds folder not found' }] };
   }
-  for (const file of await listSeedFiles(seedsDir, skipped, rootDir)) {
+  const listed = await listSeedFiles(seedsDir, skipped, rootDir);
+  // A few files at a time: each is a stat (and, unless the hash cache knows it, a read) in libuv's thread pool.
+  const results: ({ file: SeedFile } | { skipped: SkippedSeed } | null)[] = new Array(listed.length).fill(null);
+  let next = 0;
+  const scanOne = async (i: number) => {
+    const file = listed[i];
     const source = toSource(rootDir, file);
-    const bytes = await readChecked(file, source, maxBytes, skipped);
-    if (bytes) files.push({ source, file, sha256: sha256(bytes), bytes: bytes.length });
+    const own: SkippedSeed[] = [];
+    const stat = await fs.stat(file).catch(() => null);
+    const known = stat?.isFile() && stat.size > 0 && stat.size <= maxBytes ? hashes?.lookup(file, stat) : undefined;
+    if (stat && known) {
+      results[i] = { file: { source, file, sha256: known, bytes: stat.size } };
+      return;
+    }
+    const bytes = await readChecked(file, source, maxBytes, own);
+    if (!bytes) {
+      results[i] = own[0] ? { skipped: own[0] } : null;
+      return;
+    }
+    const hash = sha256(bytes);
+    if (stat && stat.size === bytes.length) hashes?.remember(file, stat, hash);
+    results[i] = { file: { source, file, sha256: hash, bytes: bytes.length } };
+  };
+  await Promise.all(Array.from({ length: Math.min(16, listed.length) }, async () => {
+    while (next < listed.length) await scanOne(next++);
+  }));
+  for (const result of results) {
+    if (result && 'file' in result) files.push(result.file);
+    else if (result) skipped.push(result.skipped);
+  }
+  if (hashes) {
+    hashes.keepOnly(new Set(listed));
+    await hashes.save();
   }
   return { files, skipped };
 }

@@ -6,6 +6,7 @@ import { createEmbeddings } from '../embed/providers.js';
 import type { KnowledgeBase, ProgressFn, RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { loadSeeds, scanSeeds, type SeedFile, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { oneLine } from '../errors.js';
+import { SeedHashCache } from '../seeds/hashCache.js';
 import { expectedStore, incrementalBase, staleReason, type ExpectedStore, type StoreManifest } from './manifest.js';
 import { withRebuildLock } from './rebuildLock.js';
 import type { BuildOutcome } from './buildGeneration.js';
@@ -78,6 +79,18 @@ function seedHashes(files: SeedFile[], manifest: StoreManifest | null): Record<s
   return Object.fromEntries(files.filter((f) => refused.get(f.source) !== f.sha256).map((f) => [f.source, f.sha256]));
 }
 
+/** One hash cache per store folder and process, saved beside the generations (`seed-hashes.json`). */
+const hashCaches = new Map<string, Promise<SeedHashCache>>();
+function seedHashCache(storeDir: string): Promise<SeedHashCache> {
+  const key = path.resolve(storeDir);
+  let cache = hashCaches.get(key);
+  if (!cache) {
+    cache = SeedHashCache.open(path.join(key, 'seed-hashes.json'));
+    hashCaches.set(key, cache);
+  }
+  return cache;
+}
+
 function sameGeneration(a: StoreManifest, b: StoreManifest): boolean {
   return a.builtAt === b.builtAt && a.chunkCount === b.chunkCount && JSON.stringify(a.files) === JSON.stringify(b.files);
 }
@@ -90,7 +103,7 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
   let seenManifest: StoreManifest | null = null;
   if (!reason) {
     // Hashes only: a current store is opened without parsing a single seed file (its text is in the store).
-    const files = await scanSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir);
+    const files = await scanSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, await seedHashCache(config.vectorstoreDir));
     seenManifest = await readManifest(config.vectorstoreDir);
     reason = seenManifest ? staleReason(seenManifest, expectedStore(config, seedHashes(files.files, seenManifest))) : 'no store yet';
   }
