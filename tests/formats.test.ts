@@ -76,6 +76,19 @@ describe('PDF seeds', () => {
 });
 
 describe('PDF, DOCX and HTML through the store and the answer engine', () => {
+  it('reads a PDF refused under SEED_MAX_PAGES once the limit is raised (and not before)', async () => {
+    const p = await project();
+    await fs.writeFile(path.join(p.seeds, 'long.pdf'), await makePdf({ pages: [['Halaman satu.'], ['Halaman dua.'], ['Kapal tiba di Busan.']] }));
+    const first = await BriefingService.open(p.config({ SEED_MAX_PAGES: '2' }));
+    expect(first.manifest.skipped.map((s) => s.source)).toEqual(['seeds/long.pdf']);
+    const unchanged = await BriefingService.open(p.config({ SEED_MAX_PAGES: '2' }));
+    expect(unchanged.manifest.builtAt).toBe(first.manifest.builtAt);
+    const raised = await BriefingService.open(p.config({ SEED_MAX_PAGES: '5' }));
+    expect(raised.manifest.builtAt).not.toBe(first.manifest.builtAt);
+    expect(raised.kb.documents.map((d) => d.source)).toEqual(['seeds/long.pdf']);
+    expect(raised.manifest.skipped).toEqual([]);
+  });
+
   it('cites exact quotes from the extracted text, with the PDF page, after the store is saved and loaded again', async () => {
     const p = await project();
     await fs.writeFile(path.join(p.seeds, 'report.pdf'), await makePdf({ pages: PDF_PAGES, title: 'Laporan Pertemuan' }));

@@ -11,7 +11,7 @@ import { KnowledgeBase, DEFAULT_HNSW_M, type RetrievalOptions } from '../retriev
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
 import type { SeedDocument, SkippedSeed } from '../seeds/loadSeeds.js';
 import { FILES, decodeChunks, decodeDocuments, decodeIdf } from './generationFiles.js';
-import { IDF_DRIFT_LIMIT, STORE_FORMAT_VERSION, type StoreManifest } from './manifest.js';
+import { IDF_DRIFT_LIMIT, STORE_FORMAT_VERSION, seedLimits, type StoreManifest } from './manifest.js';
 import { buildVectors, readIndex, wrapIndex, type PreviousVectors, type ProgressFn } from './vectorIndex.js';
 import { saveStore, verifiedManifest, writeGeneration } from './vectorStore.js';
 
@@ -129,6 +129,7 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
     },
     chunking,
     hnswM: config.hnswM,
+    seedLimits: seedLimits(config),
     seeds: Object.fromEntries(request.documents.map((d) => [d.source, d.sha256])),
     readerVersion: request.readerVersion,
     documents: documents.map((d) => ({

@@ -17,6 +17,8 @@ export interface StoreManifest {
   chunking: { targetChars: number; overlapSentences: number };
   /** hnswlib's M the index was built with (absent in stores built before it was configurable: they rebuild). */
   hnswM?: number;
+  /** SEED_MAX_BYTES and SEED_MAX_PAGES the seeds were read with (a file refused under one limit may be read under another). */
+  seedLimits?: { maxBytes: number; maxPages: number };
   /** sha256 of each seed file, by source path. */
   seeds: Record<string, string>;
   /** The trained reader (models/reader.bin) answers were built for: a new one invalidates caches keyed on the manifest. */
@@ -43,6 +45,7 @@ export interface ExpectedStore {
   embedding: { provider: string; model: string; dimensions?: number };
   chunking: { targetChars: number; overlapSentences: number };
   hnswM: number;
+  seedLimits: { maxBytes: number; maxPages: number };
   seeds: Record<string, string>;
   readerVersion: string;
 }
@@ -57,9 +60,14 @@ export function expectedStore(config: CoreConfig, seeds: Record<string, string>)
     },
     chunking: { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences },
     hnswM: config.hnswM,
+    seedLimits: seedLimits(config),
     seeds,
     readerVersion: loadReader().version,
   };
+}
+
+export function seedLimits(config: CoreConfig): { maxBytes: number; maxPages: number } {
+  return { maxBytes: config.seedMaxBytes, maxPages: config.seedMaxPages };
 }
 
 function listNames(names: string[]): string {
@@ -82,6 +90,12 @@ export function staleReason(manifest: StoreManifest, expected: ExpectedStore): s
   }
   if (manifest.readerVersion !== expected.readerVersion) return `answer reader changed (${manifest.readerVersion ?? 'none'} → ${expected.readerVersion})`;
   if (manifest.hnswM !== expected.hnswM) return `vector index settings changed (HNSW_M ${manifest.hnswM ?? 16} → ${expected.hnswM})`;
+  const l = manifest.seedLimits;
+  const el = expected.seedLimits;
+  // A store from before the limits were recorded is not rebuilt for that alone.
+  if (l && (l.maxBytes !== el.maxBytes || l.maxPages !== el.maxPages)) {
+    return `seed limits changed (SEED_MAX_BYTES ${l.maxBytes} → ${el.maxBytes}, SEED_MAX_PAGES ${l.maxPages} → ${el.maxPages})`;
+  }
   const added = Object.keys(expected.seeds).filter((s) => !(s in manifest.seeds));
   const removed = Object.keys(manifest.seeds).filter((s) => !(s in expected.seeds));
   const edited = Object.keys(expected.seeds).filter((s) => s in manifest.seeds && manifest.seeds[s] !== expected.seeds[s]);
