@@ -112,6 +112,14 @@ export class KnowledgeBase {
     return this.chunksAt.size;
   }
 
+  /** The index file's vectors read into memory at load (`src/store/pointVectors.ts`): no `getPoint` per candidate. */
+  private pointVectors: { get(label: number): Float32Array | undefined } | null = null;
+
+  /** Serves exact re-scoring from vectors read with the index (a loaded store whose vectors fit the memory budget). */
+  usePointVectors(vectors: { get(label: number): Float32Array | undefined } | null): void {
+    this.pointVectors = vectors;
+  }
+
   /** The stored vector of a chunk (as hnswlib keeps it). */
   vectorOf(index: number): number[] {
     return this.vectors.index.getPoint(this.pointOf[index]);
@@ -123,6 +131,8 @@ export class KnowledgeBase {
    * store does not end up copied into the heap.
    */
   private cachedVector(index: number): Float32Array {
+    const stored = this.pointVectors?.get(this.pointOf[index]);
+    if (stored) return stored;
     let v = this.vectorCache.get(index);
     if (!v) {
       if (this.vectorCache.size >= VECTOR_CACHE_MAX) this.vectorCache.clear();

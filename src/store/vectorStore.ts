@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { checksumFiles, checksumMismatch } from './checksum.js';
 import { FILES, chunkIdsMatch, decodeChunks, decodeDocuments, decodeIdf, encodeChunks, encodeDocuments, encodeIdf } from './generationFiles.js';
 import { isManifest, type StoreManifest } from './manifest.js';
+import { readPointVectors } from './pointVectors.js';
 import { readIndex, wrapIndex } from './vectorIndex.js';
 
 /**
@@ -158,12 +159,24 @@ export async function loadGeneration(
   }
   const lexical = LexicalIndex.deserialize(await fs.readFile(path.join(dir, FILES.lexical)), chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
   let index = null;
+  let pointVectors = null;
   if (chunks.length > 0) {
-    index = await readIndex(path.join(dir, FILES.index), manifest.embedding.dimensions);
-    const labels = new Set(index.getIdsList());
-    if (!pointOf.every((label) => labels.has(label))) throw new Error('vector index does not match the chunk list');
+    const indexFile = path.join(dir, FILES.index);
+    index = await readIndex(indexFile, manifest.embedding.dimensions);
+    const labels = index.getIdsList();
+    const known = new Set(labels);
+    if (!pointOf.every((label) => known.has(label))) throw new Error('vector index does not match the chunk list');
+    pointVectors = await readPointVectors(indexFile, manifest.embedding.dimensions, index.getCurrentCount());
+    // Checked on one point against hnswlib itself: a layout it does not recognise is never used.
+    if (pointVectors && !sameVector(pointVectors.get(labels[0]), index.getPoint(labels[0]))) pointVectors = null;
   }
-  return { kb: new KnowledgeBase(documents, chunks, wrapIndex(index, model), model, options, pointOf, lexical), manifest };
+  const kb = new KnowledgeBase(documents, chunks, wrapIndex(index, model), model, options, pointOf, lexical);
+  kb.usePointVectors(pointVectors);
+  return { kb, manifest };
+}
+
+function sameVector(a: Float32Array | undefined, b: number[]): boolean {
+  return !!a && a.length === b.length && a.every((v, i) => v === Math.fround(b[i]));
 }
 
 /** Writes `parts` one after another into a new file (no second copy of a large index in memory). */

@@ -1,0 +1,68 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HierarchicalNSW } from 'hnswlib-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePointVectors } from '../src/store/pointVectors.js';
+import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
+import { seededRandom } from '../src/util/random.js';
+import { tempProject } from './helpers/tempProject.js';
+
+/** The index file's vectors, read by us, are the ones hnswlib itself returns; search is the same with or without them. */
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe('vectors read from an hnswlib index file', () => {
+  it('equal getPoint for every label, deleted and reused slots included', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'points-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const random = seededRandom(3);
+    const dims = 24;
+    const index = new HierarchicalNSW('cosine', dims);
+    index.initIndex(200, 16, 200, 100, true);
+    const vector = () => Array.from({ length: dims }, () => random() - 0.5);
+    for (let label = 0; label < 120; label++) index.addPoint(vector(), label * 7 + 1);
+    for (let label = 0; label < 20; label++) index.markDelete(label * 7 + 1);
+    for (let label = 1000; label < 1010; label++) index.addPoint(vector(), label, true); // reuses deleted slots
+    const file = path.join(dir, 'hnswlib.index');
+    await index.writeIndex(file);
+    const points = parsePointVectors(await fs.readFile(file), dims)!;
+    expect(points).not.toBeNull();
+    let compared = 0;
+    for (const label of index.getIdsList()) {
+      let stored: number[];
+      try {
+        stored = index.getPoint(label);
+      } catch {
+        continue; // marked deleted: hnswlib no longer hands it out
+      }
+      expect([...points.get(label)!]).toEqual(stored.map(Math.fround));
+      compared++;
+    }
+    expect(compared).toBe(110);
+    expect(points.get(999_999)).toBeUndefined();
+  });
+
+  it('are refused (null) when the file does not add up', () => {
+    const junk = Buffer.alloc(200, 0xff);
+    expect(parsePointVectors(junk, 8)).toBeNull();
+    expect(parsePointVectors(Buffer.alloc(10), 8)).toBeNull();
+  });
+
+  it('give the same search results as reading points from hnswlib', async () => {
+    const p = await tempProject();
+    cleanups.push(p.cleanup);
+    for (let i = 0; i < 12; i++) {
+      await fs.writeFile(path.join(p.seeds, `d${i}.txt`), `Dokumen ${i} tentang pelabuhan Busan dan kapal nomor ${i}. Menteri luar negeri bertemu di kota ${i}. Harga minyak naik ${i} persen.`);
+    }
+    await openKnowledgeBase(p.config());
+    const { kb } = await openKnowledgeBase(p.config()); // loaded: vectors read from the file
+    const queries = ['kapal di pelabuhan Busan', 'menteri luar negeri', 'harga minyak', 'Hormuz', 'pertemuan San Francisco'];
+    const withFile = await Promise.all(queries.map((q) => kb.search(q, { k: 8 })));
+    kb.usePointVectors(null);
+    const withGetPoint = await Promise.all(queries.map((q) => kb.search(q, { k: 8 })));
+    expect(withFile).toEqual(withGetPoint);
+  });
+});
