@@ -148,7 +148,8 @@ const fields = {
   OPENAI_BASE_URL: httpUrl(),
   OLLAMA_BASE_URL: withDefault(httpUrl(), 'http://127.0.0.1:11434'),
   // Retrieval
-  HNSW_EF: withDefault(wholeNumber(10, 5000), 200),
+  /** Default per embeddings provider (src/config.ts): 10 for hashing, 200 for neural models. */
+  HNSW_EF: wholeNumber(10, 5000),
   HNSW_M: withDefault(wholeNumber(4, 128), 32),
   HYBRID_LEXICAL_WEIGHT: withDefault(decimal(0, 1), 0.99),
   // Answers

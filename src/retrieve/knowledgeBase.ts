@@ -24,6 +24,8 @@ export interface SearchOptions {
 export interface RetrievalOptions {
   lexicalWeight: number;
   hnswEf: number;
+  /** Dense (HNSW) candidates per search (at least k, at most the lexical side's max(4k, 40)); unset: `hnswEf`. */
+  denseCandidates?: number;
   /** Graph links per node when building (hnswlib's M); read from the index file on load. */
   hnswM?: number;
   lexical?: LexicalOptions;
@@ -186,7 +188,9 @@ export class KnowledgeBase {
     if (this.chunks.length === 0 || !query.trim()) return [];
     const pool = Math.max(options.k * 4, 40);
     const vector = await this.embeddings.embedQuery(query);
-    const [dense, lexical] = [await this.denseSearch(vector, pool, options.source), this.lexicalSearch(query, pool, options.source)];
+    // HNSW_EF bounds the dense candidates too: asking hnswlib for more neighbours than its ef would raise the ef.
+    const denseK = Math.max(options.k, Math.min(pool, this.options.denseCandidates ?? this.options.hnswEf));
+    const [dense, lexical] = [await this.denseSearch(vector, denseK, options.source), this.lexicalSearch(query, pool, options.source)];
     const lexicalScore = new Map(lexical.map((h) => [h.index, h.score]));
     const candidates = [...new Set<number>([...dense.map((d) => d.index), ...lexical.map((l) => l.index)])];
     const maxLexical = lexical.length ? lexical[0].score : 0;
