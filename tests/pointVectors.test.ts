@@ -66,3 +66,26 @@ describe('vectors read from an hnswlib index file', () => {
     expect(withFile).toEqual(withGetPoint);
   });
 });
+
+describe('the dense leg of the hybrid search', () => {
+  it('asks HNSW for HNSW_EF candidates (at least k): 10 by default with the hashing embedder, 200 with neural ones', async () => {
+    const { loadCoreConfig } = await import('../src/config.js');
+    expect(loadCoreConfig({}).hnswEf).toBe(10);
+    expect(loadCoreConfig({ EMBEDDINGS_PROVIDER: 'openai' }).hnswEf).toBe(200);
+    expect(loadCoreConfig({ HNSW_EF: '64' }).hnswEf).toBe(64);
+    const p = await tempProject();
+    cleanups.push(p.cleanup);
+    for (const ef of [10, 200]) {
+      const { kb } = await openKnowledgeBase(p.config({ HNSW_EF: String(ef) }));
+      const asked: number[] = [];
+      const dense = kb.denseSearch.bind(kb);
+      kb.denseSearch = (query, k, source) => {
+        asked.push(k);
+        return dense(query, k, source);
+      };
+      await kb.search('pertemuan menteri', { k: 5 });
+      await kb.search('pertemuan menteri', { k: 30 });
+      expect(asked).toEqual(ef === 10 ? [10, 30] : [40, 120]);
+    }
+  });
+});
