@@ -163,12 +163,12 @@ export async function loadGeneration(
   if (chunks.length > 0) {
     const indexFile = path.join(dir, FILES.index);
     index = await readIndex(indexFile, manifest.embedding.dimensions);
-    const labels = index.getIdsList();
-    const known = new Set(labels);
+    const known = new Set(index.getIdsList());
     if (!pointOf.every((label) => known.has(label))) throw new Error('vector index does not match the chunk list');
     pointVectors = await readPointVectors(indexFile, manifest.embedding.dimensions, index.getCurrentCount());
-    // Checked on one point against hnswlib itself: a layout it does not recognise is never used.
-    if (pointVectors && !sameVector(pointVectors.get(labels[0]), index.getPoint(labels[0]))) pointVectors = null;
+    // Checked on a point in use (not one an incremental build marked deleted) against hnswlib itself: a layout
+    // it does not recognise is never used.
+    if (pointVectors && !sameVector(pointVectors.get(pointOf[0]), index.getPoint(pointOf[0]))) pointVectors = null;
   }
   const kb = new KnowledgeBase(documents, chunks, wrapIndex(index, model), model, options, pointOf, lexical);
   kb.usePointVectors(pointVectors);
