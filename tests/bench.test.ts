@@ -33,14 +33,15 @@ describe('bench text', () => {
 
 describe('runBench (small size)', () => {
   it('measures ours and plain LangChain side by side, with exact-search agreement', async () => {
-    const report = await runBench({ sizes: [60], rootDir: ROOT, evalDir: EVAL_DIR, searches: 10, asks: 5, agreementQueries: 10, log: () => undefined, skipExtras: true });
+    const report = await runBench({ sizes: [60], rootDir: ROOT, evalDir: EVAL_DIR, searches: 10, asks: 5, agreementQueries: 10, log: () => undefined, skipExtras: true, settings: { HNSW_EF: '200' } });
     expect(report.sizes).toHaveLength(1);
     const s = report.sizes[0];
     expect(s.ours.chunks).toBeGreaterThanOrEqual(60);
     expect(s.langchain.chunks).toBeGreaterThan(0);
     expect(s.ours.search.n).toBe(10);
     expect(s.langchain.search.n).toBe(10);
-    // At 60 points and ef 200, HNSW visits everything: it must agree with brute force exactly.
+    // At 60 points and ef 200 (the environment's setting, honoured), HNSW visits everything: it must agree with brute force exactly.
+    expect(s.ours.hnswEf).toBe(200);
     expect(s.ours.top5Agreement).toBe(1);
     expect(s.ours.storeBytes).toBeGreaterThan(0);
     expect(s.ratios.storeBytes).toBeCloseTo(s.ours.storeBytes / s.langchain.storeBytes, 2);

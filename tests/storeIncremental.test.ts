@@ -22,7 +22,8 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const ENV = { EMBEDDINGS_DIMENSIONS: '64', HNSW_M: '8' };
+// ef 200: the comparison is of the stores, not of how approximate a narrow HNSW search is on two different graphs.
+const ENV = { EMBEDDINGS_DIMENSIONS: '64', HNSW_M: '8', HNSW_EF: '200' };
 
 /** The same briefing built whole, in memory, with the IDF the store has (frozen since its last full build). */
 async function fullBuildWithSameIdf(config: ReturnType<Awaited<ReturnType<typeof tempProject>>['config']>, embeddings: KnowledgeBase['embeddings']) {

@@ -28,6 +28,8 @@ export interface BenchOptions {
   log: (line: string) => void;
   /** Skip the Discord and summary benches (tests). */
   skipExtras?: boolean;
+  /** The environment's settings (HNSW_EF, HNSW_M, CHUNK_SIZE, …); embeddings are always the offline hashing ones. */
+  settings?: Record<string, string | undefined>;
 }
 
 /** What both pipelines report at one size. */
@@ -144,7 +146,7 @@ async function askEngine(kb: KnowledgeBase): Promise<((q: string) => Promise<unk
 async function benchSize(targetChunks: number, pool: string[], queries: string[], options: BenchOptions): Promise<SizeResult> {
   const temp = await fs.mkdtemp(path.join(os.tmpdir(), `bench-${targetChunks}-`));
   try {
-    const config: CoreConfig = loadCoreConfig({ EMBEDDINGS_PROVIDER: 'hashing', SEEDS_DIR: 'seeds', VECTORSTORE_DIR: 'vectorstore' }, temp);
+    const config: CoreConfig = loadCoreConfig({ ...options.settings, EMBEDDINGS_PROVIDER: 'hashing', EMBEDDINGS_MODEL: undefined, SEEDS_DIR: 'seeds', VECTORSTORE_DIR: 'vectorstore' }, temp);
     const chunking = { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences };
     const { documents } = makeBenchDocuments(pool, targetChunks, chunking);
     await writeBenchDocuments(config.seedsDir, documents);
@@ -263,7 +265,7 @@ async function optionalBench(file: string, exportName: string, args: unknown[], 
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
-  const config = loadCoreConfig({ EMBEDDINGS_PROVIDER: 'hashing' }, options.rootDir);
+  const config = loadCoreConfig({ ...options.settings, EMBEDDINGS_PROVIDER: 'hashing', EMBEDDINGS_MODEL: undefined }, options.rootDir);
   const pool = await loadSentencePool(options.evalDir);
   const queries = await benchQueries(options.evalDir, Math.max(options.searches, options.asks, options.agreementQueries));
   const sizes: SizeResult[] = [];

@@ -75,6 +75,7 @@ export async function main(args: string[]): Promise<void> {
     agreementQueries: opts.only === 'latency' ? 0 : 100,
     log,
     skipExtras: opts.only === 'latency',
+    settings: process.env,
   });
   process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatBenchReport(report));
   if (opts.writeBenchmarks) {
