@@ -55,7 +55,7 @@ describe('an answer log that cannot be written', () => {
 
     const warnings = h.logs.filter((l) => l.event === 'answer-log-unwritable');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ level: 40, code: 'SQLITE_CANTOPEN' });
+    expect(warnings[0]).toMatchObject({ level: 40, code: 'SQLITE_CANTOPEN', where: path.join(h.root, 'data/briefing.db') });
     expect(h.logs.some((l) => l.msg === 'handling failed')).toBe(false);
 
     await fs.rm(path.join(h.root, 'data/briefing.db'), { recursive: true });

@@ -91,6 +91,10 @@ export class AnswerLog implements AnswerStore {
     this.now = options.now ?? Date.now;
   }
 
+  get location(): string {
+    return this.file;
+  }
+
   async add(entry: Omit<LoggedAnswer, 'key' | 'time'>): Promise<LoggedAnswer> {
     const nowMs = this.now();
     const logged: LoggedAnswer = { key: newAnswerKey(), time: new Date(nowMs).toISOString(), ...entry };

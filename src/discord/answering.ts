@@ -27,14 +27,14 @@ async function keepForButtons(ctx: BotContext, entry: Parameters<BotContext['ans
     const logged = await ctx.answers.add(entry);
     if (ctx.state.answerLogFailing) {
       ctx.state.answerLogFailing = false;
-      ctx.log.info({ event: 'answer-log-writable', file: ctx.config.dataDbFile }, 'the answer log is writable again; buttons are back');
+      ctx.log.info({ event: 'answer-log-writable', where: ctx.answers.location }, 'the answer log is writable again; buttons are back');
     }
     return logged;
   } catch (error) {
     if (!ctx.state.answerLogFailing) {
       ctx.state.answerLogFailing = true;
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      ctx.log.warn({ event: 'answer-log-unwritable', file: ctx.config.dataDbFile, code }, `cannot write the answer log (${code}); answering without buttons until it is writable`);
+      ctx.log.warn({ event: 'answer-log-unwritable', where: ctx.answers.location, code }, `cannot write the answer log (${code}); answering without buttons until it is writable`);
     }
     return null;
   }

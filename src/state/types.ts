@@ -10,6 +10,8 @@ import type { SummaryResult } from '../summary/types.js';
 
 /** Answers kept for their buttons ("Show sources", 👍/👎), by the short key in the button's custom_id. */
 export interface AnswerStore {
+  /** Where answers are kept, for operators' log lines: the SQLite file, or "PostgreSQL (DATABASE_URL)". Never a secret. */
+  readonly location: string;
   add(entry: Omit<LoggedAnswer, 'key' | 'time'>): Promise<LoggedAnswer>;
   get(key: string): Promise<LoggedAnswer | undefined>;
   flush(): Promise<void>;

@@ -39,6 +39,7 @@ function fromRow(row: AnswerRow): LoggedAnswer | undefined {
  * gets there first). A failed write is thrown: the caller sends the answer without buttons.
  */
 export class PostgresAnswerLog implements AnswerStore {
+  readonly location = 'PostgreSQL (DATABASE_URL)';
   private readonly recent = new Map<string, LoggedAnswer>();
   private readonly retentionMs: number;
   private readonly now: () => number;
