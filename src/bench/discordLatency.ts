@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QUESTIONS, ROOT, entryArgs, rssMb, startBot, timedAsks, type BotProcess } from './botUnderLoad.js';
 import { FakeDiscord } from './fakeDiscord.js';
 import { loadSentencePool, makeBenchDocuments, writeBenchDocuments } from './corpus.js';
 
@@ -13,32 +14,6 @@ import { loadSentencePool, makeBenchDocuments, writeBenchDocuments } from './cor
  * resident memory once it is ready (worker threads included). Each run answers in process (ANSWER_WORKERS=0) and
  * with answer workers, one bot after the other, so the figures sit side by side.
  */
-
-/** The repository (the nearest folder above this file with a package.json): from src/ and from dist/ alike. */
-function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the project root (package.json) above the Discord bench');
-    dir = up;
-  }
-  return dir;
-}
-// The bot's working directory, so SEEDS_DIR's default (seeds/) is the repository's. Compiled, this file is in
-// dist/src/bench: two folders up is dist/, where the bot found no seeds and answered from an empty briefing.
-const ROOT = projectRoot();
-// The bot as `npm start` runs it: dist/src/main.js when this file is compiled, src/main.ts through tsx otherwise.
-const OWN_EXTENSION = path.extname(fileURLToPath(import.meta.url));
-const BOT_ENTRY = fileURLToPath(new URL(`../main${OWN_EXTENSION}`, import.meta.url));
-const LOADER = OWN_EXTENSION === '.ts' ? ['--import', 'tsx'] : [];
-const INGEST_ENTRY = fileURLToPath(new URL(`../cli/ingest${OWN_EXTENSION}`, import.meta.url));
-const QUESTIONS = [
-  'Siapa Menteri Luar Negeri Jepang?',
-  'Di mana Kang dan Pompeo bertemu?',
-  'What did Washington hope South Korea would join?',
-  'What is the capital of France?',
-  'Berapa lama pertemuan itu?',
-];
 
 export interface DiscordBenchmark {
   /** ANSWER_WORKERS: 0 answers on the bot's main thread. */
@@ -52,17 +27,6 @@ export interface DiscordBenchmark {
   rssMb: number;
   /** RSS after the run, to see growth. */
   rssAfterMb: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return Math.round((kb / 1024) * 10) / 10;
 }
 
 export interface DiscordComparison {
@@ -93,7 +57,7 @@ export async function benchmarkDiscord(options: { interactions?: number; concurr
 }
 
 async function buildStore(storeDir: string, seedsDir?: string): Promise<void> {
-  const child = spawn(process.execPath, [...LOADER, INGEST_ENTRY], {
+  const child = spawn(process.execPath, entryArgs('cli/ingest'), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', VECTORSTORE_DIR: storeDir, ...(seedsDir ? { SEEDS_DIR: seedsDir } : {}) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -128,75 +92,44 @@ export async function benchmarkDiscordOnce({
 }: { interactions?: number; concurrency?: number; answerWorkers?: number; storeDir?: string; seedsDir?: string } = {}): Promise<DiscordBenchmark> {
   const fake = await FakeDiscord.start();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'discord-bench-'));
-  const child = spawn(process.execPath, [...LOADER, BOT_ENTRY], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_API_URL: fake.apiUrl,
-      VECTORSTORE_DIR: storeDir ?? path.join(dir, 'vectorstore'),
-      ...(seedsDir ? { SEEDS_DIR: seedsDir } : {}),
-      DATA_DB_FILE: path.join(dir, 'briefing.db'),
-      RATE_LIMIT_USER_PER_MIN: '0',
-      RATE_LIMIT_GUILD_PER_MIN: '0',
-      LOG_LEVEL: 'warn',
-      ANSWER_WORKERS: String(answerWorkers),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let bot: BotProcess | undefined;
   try {
-    // Ready = the gateway session is up and a first interaction is answered (warms the engine's caches once).
-    const deadline = Date.now() + 60_000;
-    while (fake.identifyCount === 0) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bot did not start: ${stderr.trim().slice(0, 300)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // Ready = the gateway session is up; then a first interaction is answered (warms the engine's caches once).
+    bot = await startBot(
+      fake,
+      {
+        VECTORSTORE_DIR: storeDir ?? path.join(dir, 'vectorstore'),
+        ...(seedsDir ? { SEEDS_DIR: seedsDir } : {}),
+        DATA_DB_FILE: path.join(dir, 'briefing.db'),
+        RATE_LIMIT_USER_PER_MIN: '0',
+        RATE_LIMIT_GUILD_PER_MIN: '0',
+        ANSWER_WORKERS: String(answerWorkers),
+      },
+      () => fake.identifyCount > 0,
+    );
     const first = await fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[0] }]).token, 30_000);
     // The seed answers its first question: anything else means the bot is not reading the briefing timed here.
     if (!seedsDir && !String(first.body?.embeds?.[0]?.description ?? '').includes('Motegi')) throw new Error('the bot did not answer from the seed briefing');
     // A round at full concurrency, so every answer worker has loaded its store before anything is timed.
     const warmUp = QUESTIONS.flatMap((q) => Array.from({ length: Math.ceil(concurrency / QUESTIONS.length) }, () => q));
     await Promise.all(warmUp.map((q, i) => fake.waitForFinal(fake.sendSlash('ask', [{ name: 'question', type: 3, value: q }], { userId: `3100000000000${String(i).padStart(5, '0')}` }).token, 30_000)));
-    const rssStart = await rssMb(child.pid!);
-
-    const acks: number[] = [];
-    const finals: number[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < interactions) {
-        const i = next++;
-        const sent = fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[i % QUESTIONS.length] }], { userId: `3000000000000${String(i).padStart(5, '0')}` });
-        const ack = await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}/callback`), 30_000);
-        const final = await fake.waitForFinal(sent.token, 30_000);
-        acks.push(ack.time - sent.sentAt);
-        finals.push(final.time - sent.sentAt);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    acks.sort((a, b) => a - b);
-    finals.sort((a, b) => a - b);
-    const round = (n: number) => Math.round(n * 10) / 10;
+    const rssStart = await rssMb(bot.pid);
+    const { ack, final } = await timedAsks(fake, interactions, concurrency, (i) =>
+      fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[i % QUESTIONS.length] }], { userId: `3000000000000${String(i).padStart(5, '0')}` }),
+    );
     return {
       answerWorkers,
       interactions,
       concurrency,
-      ackP50: round(percentile(acks, 50)),
-      ackP99: round(percentile(acks, 99)),
-      finalP50: round(percentile(finals, 50)),
-      finalP99: round(percentile(finals, 99)),
+      ackP50: ack.p50,
+      ackP99: ack.p99,
+      finalP50: final.p50,
+      finalP99: final.p99,
       rssMb: rssStart,
-      rssAfterMb: await rssMb(child.pid!),
+      rssAfterMb: await rssMb(bot.pid),
     };
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await bot?.stop();
     await fake.close();
     await fs.rm(dir, { recursive: true, force: true });
   }

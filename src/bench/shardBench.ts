@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QUESTIONS, rssMb, startBot, timedAsks, type BotProcess } from './botUnderLoad.js';
 import { FakeDiscord } from './fakeDiscord.js';
 import { startPostgres } from './throwawayPostgres.js';
 import { summarizeLatency } from './latency.js';
@@ -14,12 +14,6 @@ import { summarizeLatency } from './latency.js';
  * Interactions/s, acknowledgement and final-answer p50/p99, resident memory per process; then the state's own
  * cost per interaction (two rate-limit checks and one answer-log insert), embedded against PostgreSQL.
  */
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const OWN_EXTENSION = path.extname(fileURLToPath(import.meta.url));
-const BOT_ENTRY = fileURLToPath(new URL(`../main${OWN_EXTENSION}`, import.meta.url));
-const LOADER = OWN_EXTENSION === '.ts' ? ['--import', 'tsx'] : [];
-const QUESTIONS = ['Siapa Menteri Luar Negeri Jepang?', 'Di mana Kang dan Pompeo bertemu?', 'What did Washington hope South Korea would join?', 'What is the capital of France?', 'Berapa lama pertemuan itu?'];
 
 export interface ShardRun {
   setup: string;
@@ -47,80 +41,34 @@ export interface ShardBenchmark {
   stateCost: StateCost[];
 }
 
-function rssMb(pid: number): number {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-    return Math.round(kb / 102.4) / 10;
-  } catch {
-    return NaN;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return text ? text.split(/\s+/).map(Number) : [];
-  } catch {
-    return [];
-  }
-}
-
 async function loadRun(setup: string, extraEnv: Record<string, string>, shards: number, interactions: number, concurrency: number): Promise<ShardRun> {
   const fake = await FakeDiscord.start();
   fake.recommendedShards = Math.max(1, shards);
   const guilds = shards > 1 ? Array.from({ length: shards }, (_, shard) => fake.addGuild({ shard, count: shards })) : [{ guildId: fake.guildId, channelId: fake.channelId }];
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shard-bench-'));
-  const child = spawn(process.execPath, [...LOADER, BOT_ENTRY], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_API_URL: fake.apiUrl,
-      VECTORSTORE_DIR: path.join(dir, 'vectorstore'),
-      DATA_DB_FILE: path.join(dir, 'briefing.db'),
-      // High enough never to refuse, but checked on every question (0 would skip the state entirely).
-      RATE_LIMIT_USER_PER_MIN: '10000',
-      RATE_LIMIT_GUILD_PER_MIN: '100000',
-      LOG_LEVEL: 'warn',
-      ANSWER_WORKERS: '0',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
   const ask = (i: number) => {
     const guild = guilds[i % guilds.length];
     return fake.sendSlash('ask', [{ name: 'question', type: 3, value: QUESTIONS[i % QUESTIONS.length] }], { userId: `3000000000000${String(i % 5000).padStart(5, '0')}`, guildId: guild.guildId, channelId: guild.channelId });
   };
+  let bot: BotProcess | undefined;
   try {
-    const deadline = Date.now() + 90_000;
-    while (fake.connectedShards().length < (shards > 1 ? shards : 0) || fake.identifyCount < Math.max(1, shards)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the bot did not start: ${stderr.trim().slice(0, 300)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    bot = await startBot(
+      fake,
+      {
+        VECTORSTORE_DIR: path.join(dir, 'vectorstore'),
+        DATA_DB_FILE: path.join(dir, 'briefing.db'),
+        // High enough never to refuse, but checked on every question (0 would skip the state entirely).
+        RATE_LIMIT_USER_PER_MIN: '10000',
+        RATE_LIMIT_GUILD_PER_MIN: '100000',
+        ANSWER_WORKERS: '0',
+        ...extraEnv,
+      },
+      () => fake.connectedShards().length >= (shards > 1 ? shards : 0) && fake.identifyCount >= Math.max(1, shards),
+    );
     // Warm every process up (store loaded, first answers) before anything is timed.
     await Promise.all(Array.from({ length: concurrency }, (_, i) => fake.waitForFinal(ask(100_000 + i).token, 60_000)));
-    const acks: number[] = [];
-    const finals: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    const worker = async () => {
-      while (next < interactions) {
-        const sent = ask(next++);
-        const ack = await fake.waitForRequest((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}/callback`), 30_000);
-        const final = await fake.waitForFinal(sent.token, 30_000);
-        acks.push(ack.time - sent.sentAt);
-        finals.push(final.time - sent.sentAt);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    const ack = summarizeLatency(acks);
-    const final = summarizeLatency(finals);
-    const pids = [child.pid!, ...childrenOf(child.pid!)];
+    const { ack, final, seconds } = await timedAsks(fake, interactions, concurrency, ask);
+    const pids = [bot.pid, ...bot.childPids()];
     return {
       setup,
       processes: pids.length,
@@ -131,14 +79,10 @@ async function loadRun(setup: string, extraEnv: Record<string, string>, shards: 
       ackP99: ack.p99,
       finalP50: final.p50,
       finalP99: final.p99,
-      rssMb: pids.map(rssMb),
+      rssMb: await Promise.all(pids.map(rssMb)),
     };
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await bot?.stop();
     await fake.close();
     await fs.rm(dir, { recursive: true, force: true });
   }
