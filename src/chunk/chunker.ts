@@ -48,6 +48,26 @@ export function chunkId(source: string, start: number, end: number): string {
 }
 
 /**
+ * The chunk of `doc` made of its sentences `first`…`last` (inclusive), the `ordinal`-th of the document; `id` when
+ * already known (a store being loaded), else computed.
+ */
+export function chunkOfSentences(doc: IndexedDocument, first: number, last: number, ordinal: number, id?: string): Chunk {
+  const start = doc.sentences[first].start;
+  const end = doc.sentences[last].end;
+  return {
+    id: id ?? chunkId(doc.source, start, end),
+    source: doc.source,
+    title: doc.title,
+    date: doc.date,
+    start,
+    end,
+    text: doc.content.slice(start, end),
+    sentences: doc.sentences.slice(first, last + 1),
+    ordinal,
+  };
+}
+
+/**
  * Packs whole sentences into chunks of about `targetChars`, repeating the last `overlapSentences` sentences of
  * a chunk at the start of the next, so a passage that straddles a boundary is still found whole.
  * A sentence is never cut; one longer than the target is a chunk of its own.
@@ -64,19 +84,7 @@ export function chunkDocument(doc: IndexedDocument, options: ChunkingOptions): C
     ) {
       last++;
     }
-    const start = sentences[first].start;
-    const end = sentences[last].end;
-    chunks.push({
-      id: chunkId(doc.source, start, end),
-      source: doc.source,
-      title: doc.title,
-      date: doc.date,
-      start,
-      end,
-      text: doc.content.slice(start, end),
-      sentences: sentences.slice(first, last + 1),
-      ordinal: chunks.length,
-    });
+    chunks.push(chunkOfSentences(doc, first, last, chunks.length));
     if (last + 1 >= sentences.length) break;
     // Overlap, but always move forward by at least one sentence.
     first = Math.max(first + 1, last + 1 - options.overlapSentences);

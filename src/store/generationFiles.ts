@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { chunkId, type Chunk, type IndexedDocument } from '../chunk/chunker.js';
+import { chunkId, chunkOfSentences, type Chunk, type IndexedDocument } from '../chunk/chunker.js';
 import type { HashingIdf } from '../embed/hashingEmbeddings.js';
 import type { Span } from '../text/sentences.js';
 
@@ -106,17 +106,8 @@ export function decodeChunks(json: string, documents: IndexedDocument[]): { chun
     }
     const ordinal = ordinals.get(t.doc[i]) ?? 0;
     ordinals.set(t.doc[i], ordinal + 1);
-    chunks[i] = {
-      id: t.ids[i],
-      source: doc.source,
-      title: doc.title,
-      date: doc.date,
-      start,
-      end,
-      text: doc.content.slice(start, end),
-      sentences: doc.sentences.slice(first, first + count),
-      ordinal,
-    };
+    chunks[i] = chunkOfSentences(doc, first, first + count - 1, ordinal, t.ids[i]);
+    if (chunks[i].start !== start || chunks[i].end !== end) throw new Error(`chunk ${i} does not match its sentences`);
     pointOf[i] = label;
   }
   return { chunks, pointOf };
