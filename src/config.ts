@@ -37,11 +37,6 @@ export interface CoreConfig {
 
 type Env = Record<string, string | undefined>;
 
-export function readString(env: Env, name: string, fallback: string): string {
-  const value = env[name]?.trim();
-  return value ? value : fallback;
-}
-
 export function readOptional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -63,27 +58,6 @@ export function readFloat(env: Env, name: string, fallback: number, min: number,
   if (!Number.isFinite(value)) throw new ConfigError(`${name} must be a number, got "${raw.slice(0, 40)}"`);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
-}
-
-export function readBool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw.slice(0, 40)}"`);
-}
-
-export function readEnum<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw.slice(0, 40)}"`);
-  }
-  return raw as T;
-}
-
-export function readList(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 const DEFAULT_MODELS: Record<EmbeddingsProvider, string> = {
