@@ -1,4 +1,6 @@
 import { queryTerms, terms, words } from '../text/tokenize.js';
+import { FIELD_NAMES, buildFields, updateFields, type BuiltField, type FieldName, type Postings } from './lexicalFields.js';
+import { GRAM, pushGramHashes } from './lexicalTokens.js';
 import { decodeTerm, encodePostings, termStarts } from './postingCodec.js';
 
 /**
@@ -15,7 +17,6 @@ import { decodeTerm, encodePostings, termStarts } from './postingCodec.js';
  * below plain BM25 on IDK-MRC), and it keeps a Map per posting, too heavy for 100k chunks of grams.
  * Postings here are packed typed arrays.
  */
-const GRAM = 4;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -35,27 +36,10 @@ export interface LexicalOptions {
 
 export const DEFAULT_LEXICAL_OPTIONS: LexicalOptions = { gramBoost: 0.5, bigramBoost: 0.3 };
 
-/**
- * The character 4-grams of each word with boundary marks (as `charNgrams` makes them), as 30-bit FNV-1a
- * hashes rather than strings: no substring per gram, and integer keys are much cheaper to look up, which is
- * most of the build time on a large corpus. Collisions among the few million distinct grams are negligible.
- */
+/** A query's character 4-grams, hashed as the index hashes them (`pushGramHashes`). */
 function gramHashes(text: string): number[] {
   const out: number[] = [];
-  for (const w of words(text)) {
-    const padded = `<${w}>`;
-    const last = Math.max(0, padded.length - GRAM);
-    for (let i = 0; i <= last; i++) {
-      let hash = 0x811c9dc5;
-      const end = Math.min(i + GRAM, padded.length);
-      for (let j = i; j < end; j++) {
-        hash ^= padded.charCodeAt(j);
-        hash = Math.imul(hash, 0x01000193);
-      }
-      // 30 bits: small integers stay unboxed in V8, so Map lookups are fast.
-      out.push(hash & 0x3fffffff);
-    }
-  }
+  for (const w of words(text)) pushGramHashes(w, out);
   return out;
 }
 
@@ -65,27 +49,8 @@ function bigrams(stems: string[]): string[] {
   return out;
 }
 
-/** A growable Int32Array: postings of a large corpus without millions of small JS arrays. */
-class IntBuffer {
-  data = new Int32Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
 /** A field's arrays, as built or as read back from `serialize()`. */
-interface FieldParts {
-  offsets: Int32Array;
-  docs: Int32Array;
-  tfs: Uint16Array;
-  lengths: Uint32Array;
-  avgLength: number;
+interface FieldParts extends Postings {
   /**
    * Postings still coded (lexical.bin format 2): each term's are decoded into `docs`/`tfs` the first time a query
    * uses it, so loading a store costs no pass over millions of postings.
@@ -95,8 +60,7 @@ interface FieldParts {
 
 /**
  * One BM25 field, stored column-wise (CSR): terms get integer ids; `docs`/`tfs` hold every term's postings
- * back to back, `offsets[id]..offsets[id + 1]` being term `id`'s slice. Built in two passes over per-document
- * (term id, tf) pairs, which is several times faster and smaller than a Map of arrays per term.
+ * back to back, `offsets[id]..offsets[id + 1]` being term `id`'s slice (built in `lexicalFields.ts`).
  */
 class Bm25Field<T extends string | number> {
   readonly offsets: Int32Array;
@@ -114,9 +78,12 @@ class Bm25Field<T extends string | number> {
   private readonly maxImpact: Float64Array;
   /** Coded postings and which terms are decoded so far (see `FieldParts.coded`). */
   private readonly coded?: { bytes: Uint8Array; starts: Uint32Array; decoded: Uint8Array };
+  /** Term → id, made on the first lookup: a build or a load never pays for it, a search once. */
+  private ids?: Map<T, number>;
 
-  /** `ids` maps each term to its id, in id order. */
-  constructor(private readonly ids: Map<T, number>, parts: FieldParts) {
+  /** `terms` lists the terms by id; `ids` is that list inverted, when the caller already has it. */
+  constructor(private readonly terms: T[], parts: FieldParts, ids?: Map<T, number>) {
+    this.ids = ids;
     this.offsets = parts.offsets;
     this.docs = parts.docs;
     this.tfs = parts.tfs;
@@ -124,11 +91,14 @@ class Bm25Field<T extends string | number> {
     this.avgLength = parts.avgLength;
     this.norms = new Float64Array(this.lengths.length);
     for (let d = 0; d < this.norms.length; d++) this.norms[d] = K1 * (1 - B + (B * this.lengths[d]) / this.avgLength);
-    this.maxImpact = new Float64Array(ids.size).fill(NaN);
-    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(ids.size) };
+    this.maxImpact = new Float64Array(terms.length).fill(NaN);
+    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(terms.length) };
   }
 
-  /** Makes term `id`'s postings readable in `docs`/`tfs` (a no-op unless they are still coded). */
+  static fromBuilt<T extends string | number>(built: BuiltField<T>): Bm25Field<T> {
+    return new Bm25Field(built.terms, built.postings, built.ids);
+  }
+
   ensure(id: number): void {
     const coded = this.coded;
     if (!coded || coded.decoded[id]) return;
@@ -137,10 +107,16 @@ class Bm25Field<T extends string | number> {
   }
 
   ensureAll(): void {
-    if (this.coded) for (let id = 0; id < this.ids.size; id++) this.ensure(id);
+    if (this.coded) for (let id = 0; id < this.terms.length; id++) this.ensure(id);
   }
 
   idOf(term: T): number | undefined {
+    if (!this.ids) {
+      // A term listed twice (only in a damaged file) keeps its first id.
+      const ids = new Map<T, number>();
+      for (let id = this.terms.length - 1; id >= 0; id--) ids.set(this.terms[id], id);
+      this.ids = ids;
+    }
     return this.ids.get(term);
   }
 
@@ -166,61 +142,19 @@ class Bm25Field<T extends string | number> {
     return max;
   }
 
-  /** Terms in id order (a Map iterates in insertion order, and ids are given in insertion order). */
-  keys(): T[] {
-    return [...this.ids.keys()];
+  /** Terms in id order. */
+  keys(): readonly T[] {
+    return this.terms;
   }
 
   get termCount(): number {
-    return this.ids.size;
+    return this.terms.length;
   }
 
-  static build<T extends string | number>(tokenLists: Iterable<T[]>, count: number): Bm25Field<T> {
-    const ids = new Map<T, number>();
-    const lengths = new Uint32Array(count);
-    const pairs = new IntBuffer(); // doc, term id, tf triples
-    const df = new IntBuffer();
-    let doc = 0;
-    let total = 0;
-    for (const tokens of tokenLists) {
-      lengths[doc] = tokens.length;
-      total += tokens.length;
-      const termIds = new Int32Array(tokens.length);
-      for (let i = 0; i < tokens.length; i++) {
-        let id = ids.get(tokens[i]);
-        if (id === undefined) {
-          id = ids.size;
-          ids.set(tokens[i], id);
-          df.push(0);
-        }
-        termIds[i] = id;
-      }
-      termIds.sort();
-      for (let i = 0; i < termIds.length; ) {
-        let j = i;
-        while (j < termIds.length && termIds[j] === termIds[i]) j++;
-        pairs.push(doc);
-        pairs.push(termIds[i]);
-        pairs.push(Math.min(j - i, 0xffff));
-        df.data[termIds[i]]++;
-        i = j;
-      }
-      doc++;
-    }
-    const terms = ids.size;
-    const offsets = new Int32Array(terms + 1);
-    for (let t = 0; t < terms; t++) offsets[t + 1] = offsets[t] + df.data[t];
-    const fill = offsets.slice(0, terms);
-    const postings = offsets[terms];
-    const docs = new Int32Array(postings);
-    const tfs = new Uint16Array(postings);
-    // Triples are in document order, so each term's postings come out sorted by document.
-    for (let p = 0; p < pairs.length; p += 3) {
-      const at = fill[pairs.data[p + 1]]++;
-      docs[at] = pairs.data[p];
-      tfs[at] = pairs.data[p + 2];
-    }
-    return new Bm25Field(ids, { offsets, docs, tfs, lengths, avgLength: count ? total / count : 0 });
+  /** The postings with every term decoded. */
+  postings(): Postings {
+    this.ensureAll();
+    return { offsets: this.offsets, docs: this.docs, tfs: this.tfs, lengths: this.lengths, avgLength: this.avgLength };
   }
 
   /** Adds `weight × BM25(query)` into `scores`. Query terms count with multiplicity. */
@@ -228,7 +162,7 @@ class Bm25Field<T extends string | number> {
     const n = this.lengths.length;
     if (!weight || !n) return;
     for (const term of query) {
-      const id = this.ids.get(term);
+      const id = this.idOf(term);
       if (id === undefined) continue;
       this.ensure(id);
       const from = this.offsets[id];
@@ -251,8 +185,6 @@ const MAGIC = [0x42, 0x42, 0x4c, 0x58]; // "BBLX"
  */
 const LEXICAL_FORMAT = 2;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const FIELD_NAMES = ['words', 'grams', 'pairs'] as const;
-type FieldName = (typeof FIELD_NAMES)[number];
 
 interface SectionHeader {
   name: string;
@@ -280,13 +212,39 @@ export class LexicalIndex {
   private readonly pairs: Bm25Field<string>;
   private readonly sources: string[];
 
+  /** The bytes this index was read from (`deserialize`, current format): saved again as they are. */
+  private readonly savedBytes?: Uint8Array;
+
   constructor(texts: { text: string; source: string }[], private readonly options = DEFAULT_LEXICAL_OPTIONS) {
     this.sources = texts.map((t) => t.source);
-    const stems = texts.map((t) => terms(t.text));
-    this.words = Bm25Field.build(stems, texts.length);
-    this.pairs = Bm25Field.build(stems.map(bigrams), texts.length);
-    // Generated lazily so all the gram lists of a large corpus never sit in memory at once.
-    this.grams = Bm25Field.build((function* () { for (const t of texts) yield gramHashes(t.text); })(), texts.length);
+    const fields = buildFields(texts.map((t) => t.text));
+    this.words = Bm25Field.fromBuilt(fields.words);
+    this.grams = Bm25Field.fromBuilt(fields.grams);
+    this.pairs = Bm25Field.fromBuilt(fields.pairs);
+  }
+
+  /**
+   * The index over `texts` made from `base`, the index over `baseTexts`: chunks whose text `base` has keep their
+   * postings and lengths, only the others are tokenised. Scores exactly as `new LexicalIndex(texts)` does (the same
+   * postings, lengths and statistics; terms may be numbered in another order).
+   */
+  static update(base: LexicalIndex, baseTexts: string[], texts: { text: string; source: string }[], options = DEFAULT_LEXICAL_OPTIONS): LexicalIndex {
+    if (baseTexts.length !== base.size) throw new Error(`lexical index: the base has ${base.size} chunks, not ${baseTexts.length}`);
+    const previousByText = new Map<string, number>();
+    for (let i = 0; i < baseTexts.length; i++) if (!previousByText.has(baseTexts[i])) previousByText.set(baseTexts[i], i);
+    const previousOf = new Int32Array(texts.length);
+    for (let i = 0; i < texts.length; i++) previousOf[i] = previousByText.get(texts[i].text) ?? -1;
+    const baseField = <T extends string | number>(field: Bm25Field<T>) => ({ terms: field.keys() as T[], postings: field.postings() });
+    const fields = updateFields({ words: baseField(base.words), grams: baseField(base.grams), pairs: baseField(base.pairs) }, previousOf, texts.map((t) => t.text));
+    const index = Object.create(LexicalIndex.prototype) as LexicalIndex;
+    Object.assign(index, {
+      sources: texts.map((t) => t.source),
+      options,
+      words: Bm25Field.fromBuilt(fields.words),
+      grams: Bm25Field.fromBuilt(fields.grams),
+      pairs: Bm25Field.fromBuilt(fields.pairs),
+    });
+    return index;
   }
 
   /**
@@ -297,6 +255,7 @@ export class LexicalIndex {
    * skips tokenising every chunk again, which was most of a store's load time.
    */
   serializeParts(): Uint8Array[] {
+    if (this.savedBytes) return [this.savedBytes];
     if (!LITTLE_ENDIAN) throw new Error('the lexical index is only saved on little-endian machines');
     const sections: SectionHeader[] = [];
     const payload: Uint8Array[] = [];
@@ -396,9 +355,6 @@ export class LexicalIndex {
         keys = f.terms === 0 ? [] : text.split('\n');
       }
       if (keys.length !== f.terms) throw new Error(`lexical index: field ${name} has ${keys.length} terms, not ${f.terms}`);
-      const ids = new Map<T, number>();
-      for (let i = 0; i < keys.length; i++) ids.set(keys[i] as T, i);
-      if (ids.size !== keys.length) throw new Error(`lexical index: field ${name} repeats a term`);
       const offsets = typed(`${name}.offsets`, Int32Array, f.terms + 1);
       if (offsets[0] !== 0 || offsets[f.terms] !== f.postings) throw new Error(`lexical index: field ${name} offsets do not match its postings`);
       for (let t = 0; t < f.terms; t++) if (offsets[t + 1] < offsets[t]) throw new Error(`lexical index: field ${name} offsets decrease`);
@@ -412,7 +368,7 @@ export class LexicalIndex {
         if (starts[0] !== 0 || starts[f.terms] !== bytes.byteLength) throw new Error(`lexical index: field ${name} term starts do not match its postings`);
         postings = { docs: new Int32Array(f.postings), tfs: new Uint16Array(f.postings), coded: { bytes, starts } };
       }
-      return new Bm25Field<T>(ids, {
+      return new Bm25Field<T>(keys as T[], {
         offsets,
         ...postings,
         lengths: typed(`${name}.lengths`, Uint32Array, header.count),
@@ -420,12 +376,19 @@ export class LexicalIndex {
       });
     };
     const index = Object.create(LexicalIndex.prototype) as LexicalIndex;
-    Object.assign(index, { sources, options, words: field<string>('words'), grams: field<number>('grams'), pairs: field<string>('pairs') });
+    const savedBytes = header.version === LEXICAL_FORMAT ? bytes : undefined;
+    Object.assign(index, { sources, options, savedBytes, words: field<string>('words'), grams: field<number>('grams'), pairs: field<string>('pairs') });
     return index;
   }
 
   get size(): number {
     return this.sources.length;
+  }
+
+  /** A field's terms by id and its decoded postings (for tests and tools: how the index sees the chunks). */
+  field(name: FieldName): { terms: readonly (string | number)[]; postings: Postings } {
+    const field = this[name] as Bm25Field<string | number>;
+    return { terms: field.keys(), postings: field.postings() };
   }
 
   /** All scores for a query (0 where nothing matched). */
