@@ -8,12 +8,13 @@ import { DF_BUCKETS, HashingEmbeddings, type HashingIdf } from '../embed/hashing
 import { createEmbeddings } from '../embed/providers.js';
 import { oneLine } from '../errors.js';
 import { KnowledgeBase, DEFAULT_HNSW_M, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
-import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
+import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex, type LexicalOptions } from '../retrieve/lexicalIndex.js';
 import type { SeedDocument, SkippedSeed } from '../seeds/loadSeeds.js';
 import { FILES, decodeChunks, decodeDocuments, decodeIdf } from './generationFiles.js';
 import { IDF_DRIFT_LIMIT, STORE_FORMAT_VERSION, seedLimits, type StoreManifest } from './manifest.js';
 import { buildVectors, readIndex, wrapIndex, type PreviousVectors, type ProgressFn } from './vectorIndex.js';
 import { saveStore, verifiedManifest, writeGeneration } from './vectorStore.js';
+import { startLexicalBuild } from './lexicalBuild.js';
 
 /**
  * One store build, from seed documents to a saved generation. It runs in a worker thread (`buildWorker.ts`),
@@ -53,6 +54,8 @@ interface Base {
   vectors: PreviousVectors;
   idf?: HashingIdf;
   chunkCount: number;
+  /** The base's BM25 index and its chunks' texts, for an incremental one; null if it could not be read. */
+  lexical: { index: LexicalIndex; texts: string[] } | null;
 }
 
 async function readBase(dir: string, config: CoreConfig): Promise<Base> {
@@ -66,7 +69,23 @@ async function readBase(dir: string, config: CoreConfig): Promise<Base> {
   const labelOfText = new Map<string, number>();
   chunks.forEach((c, i) => labelOfText.set(c.text, pointOf[i]));
   const idf = config.embeddings.provider === 'hashing' ? await decodeIdf(await fs.readFile(path.join(dir, FILES.idf)), DF_BUCKETS) : undefined;
-  return { manifest, documents: new Map(documents.map((d) => [d.source, d])), vectors: { index, labelOfText }, idf, chunkCount: chunks.length };
+  let lexical: Base['lexical'] = null;
+  try {
+    const bytes = await fs.readFile(path.join(dir, FILES.lexical));
+    lexical = { index: LexicalIndex.deserialize(bytes, chunks.map((c) => c.source)), texts: chunks.map((c) => c.text) };
+  } catch {
+    // A base without a usable lexical.bin still gives its vectors; the BM25 index is then built whole.
+  }
+  return { manifest, documents: new Map(documents.map((d) => [d.source, d])), vectors: { index, labelOfText }, idf, chunkCount: chunks.length, lexical };
+}
+
+/** The base's BM25 index updated to `texts`; built whole if the base's does not fit (its chunk count, say). */
+function updatedLexical(base: NonNullable<Base['lexical']>, texts: { text: string; source: string }[], options: LexicalOptions): LexicalIndex {
+  try {
+    return LexicalIndex.update(base.index, base.texts, texts, options);
+  } catch {
+    return new LexicalIndex(texts, options);
+  }
 }
 
 export async function buildGeneration(request: BuildRequest, onProgress?: ProgressFn): Promise<BuildOutcome> {
@@ -109,13 +128,26 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
     if (changedSinceFit + added + dropped > IDF_DRIFT_LIMIT * Math.max(fittedChunks, 1)) base = null;
   }
 
-  let embeddings = await createEmbeddings(config.embeddings);
-  if (embeddings instanceof HashingEmbeddings) {
-    embeddings = base?.idf ? new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: base.idf }) : await embeddings.fitYielding(chunks.map((c) => c.text));
+  // The BM25 index: from the base's when there is one (only new chunks tokenised), else built whole on a thread of
+  // its own while this one embeds and fills the graph. `timings.lexical` is the time it adds after that.
+  const lexicalOptions = request.retrieval.lexical ?? DEFAULT_LEXICAL_OPTIONS;
+  const lexicalTexts = chunks.map((c) => ({ text: c.text, source: c.source }));
+  const lexicalBase = base?.lexical ?? null;
+  const lexicalBuild = lexicalBase ? null : startLexicalBuild(lexicalTexts, lexicalOptions);
+  let vectors: Awaited<ReturnType<typeof buildVectors>>;
+  let embeddings: Awaited<ReturnType<typeof createEmbeddings>>;
+  try {
+    embeddings = await createEmbeddings(config.embeddings);
+    if (embeddings instanceof HashingEmbeddings) {
+      embeddings = base?.idf ? new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: base.idf }) : await embeddings.fitYielding(chunks.map((c) => c.text));
+    }
+    vectors = await buildVectors(chunks, embeddings, config.hnswM ?? DEFAULT_HNSW_M, onProgress, base?.vectors);
+  } catch (error) {
+    lexicalBuild?.stop();
+    throw error;
   }
-  const vectors = await buildVectors(chunks, embeddings, config.hnswM ?? DEFAULT_HNSW_M, onProgress, base?.vectors);
   timings.embedAndIndex = lap();
-  const lexical = new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), request.retrieval.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+  const lexical = lexicalBase ? updatedLexical(lexicalBase, lexicalTexts, lexicalOptions) : await lexicalBuild!.index();
   timings.lexical = lap();
   const kb = new KnowledgeBase(documents, chunks, wrapIndex(vectors.index, embeddings), embeddings, request.retrieval, vectors.pointOf, lexical);
 
