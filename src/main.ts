@@ -1,12 +1,14 @@
 import { loadCoreConfig } from './config.js';
 import { runCli } from './cli/common.js';
-import { BriefingService } from './service.js';
 import { DISCORD_OFF } from './console/texts.js';
+import { keepYoungGenerationSmall } from './youngGeneration.js';
 
 /**
  * `npm start`: the Discord bot when DISCORD_TOKEN is set, otherwise the local console in this terminal.
  */
 export async function main(): Promise<void> {
+  // Before the store, LangChain and discord.js load (their loading alone would grow the young generation).
+  keepYoungGenerationSmall();
   const env = process.env;
   if (env.DISCORD_TOKEN?.trim()) {
     const { startDiscordBot } = await import('./discord/start.js');
@@ -16,6 +18,7 @@ export async function main(): Promise<void> {
   process.stdout.write(`${DISCORD_OFF}\n`);
   const config = loadCoreConfig(env);
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const { BriefingService } = await import('./service.js');
   const service = await BriefingService.open(config, { log });
   // Answers keep coming from the store in use until a rebuild after a change is swapped in.
   const watcher = config.watchSeeds ? (await import('./seeds/watchBriefing.js')).watchBriefing(service, log) : undefined;

@@ -4,6 +4,7 @@ import type { DiscordConfig } from './config.js';
 import type { Answerer, BotContext, SummaryMaker } from './context.js';
 import { embeddedState, type BotState } from '../state/botState.js';
 import { InFlight } from './inFlight.js';
+import { PendingAcks } from './pendingAcks.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
 import { NO_MENTIONS } from './answering.js';
@@ -22,6 +23,8 @@ export interface BotDependencies {
   shards?: { ids: number[]; count: number };
   /** `/reindex` for every process sharing the store (src/state/storeSync.ts); default: this process's service. */
   reindexAll?: BotContext['reindexAll'];
+  /** Deferrals on their way to Discord, which answers on the main thread let go first (default: a new tracker). */
+  pendingAcks?: PendingAcks;
 }
 
 export interface BriefingBot {
@@ -66,6 +69,7 @@ export function createBriefingBot(deps: BotDependencies): BriefingBot {
     state: { shuttingDown: false, answerLogFailing: false },
     lookup: (source) => service.kb.documents.find((d) => d.source === source),
     reindexAll: deps.reindexAll,
+    pendingAcks: deps.pendingAcks ?? new PendingAcks(),
     client,
   };
   const commands = new Map(COMMANDS.map((c) => [c.data.name, c]));

@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { AnswerStore, FeedbackSink, RateLimit } from '../state/types.js';
 import type { Precondition } from './preconditions.js';
 import type { SourceLookup } from './render.js';
+import type { PendingAcks } from './pendingAcks.js';
 
 /** The parts of the answer engine and summarizer the bot uses (structural, so tests can wrap the real ones). */
 export interface Answerer {
@@ -34,6 +35,8 @@ export interface BotContext {
   lookup: SourceLookup;
   /** Set when several processes share the store (DATABASE_URL): rebuilds once, under a lock, and tells the others. */
   reindexAll?: BriefingService['reindex'];
+  /** Deferrals not yet answered by Discord (answers on the main thread wait for them, briefly). */
+  pendingAcks: PendingAcks;
   client: Client;
 }
 

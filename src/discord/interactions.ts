@@ -45,6 +45,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: BotC
   // shutdown that starts while the acknowledgement is on the wire still waits for (or fails) this reply.
   const ephemeral = command.ephemeral(interaction);
   const deferral = interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  ctx.pendingAcks.track(deferral);
   const work = (async () => {
     await deferral;
     try {

@@ -4,6 +4,10 @@ import { loadSettings } from '../configSchema.js';
 import { loadDiscordConfig, type DiscordConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import type { BriefingBot } from './bot.js';
+import type { Answerer } from './context.js';
+import type { AnswerEngine } from '../answer/engine.js';
+import type { BriefingService } from '../service.js';
+import { PendingAcks } from './pendingAcks.js';
 import { decideShardRole, superviseShards, type ShardPlan, type ShardRole } from './sharding.js';
 
 type Env = Record<string, string | undefined>;
@@ -28,15 +32,34 @@ export async function openBot(env: Env, log: Logger, config: DiscordConfig, shar
   const service = await BriefingService.open(coreConfig, { log: (line) => log.info({ event: 'store' }, line) });
   const inProcess = createAnswerEngine(service, env);
   const workers = loadSettings(env).ANSWER_WORKERS;
-  // LLM answers wait on the network, not the CPU: they stay on the main thread.
-  const engine = workers > 0 && inProcess.mode === 'extractive' ? new (await import('../workers/answerPool.js')).AnswerPool(service, inProcess, { workers, env, onWorkerError: (error) => log.error({ err: error }, 'an answer worker failed; it is replaced') }) : inProcess;
-  log.info({ event: 'answering', workers: engine === inProcess ? 0 : workers, mode: inProcess.mode }, engine === inProcess ? 'answering on the main thread' : `answering in ${workers} worker thread(s)`);
+  const pendingAcks = new PendingAcks();
+  const engine = await answererFor(inProcess, service, workers, env, log, pendingAcks);
+  const inWorkers = workers > 0 && inProcess.mode === 'extractive';
+  log.info({ event: 'answering', workers: inWorkers ? workers : 0, mode: inProcess.mode }, inWorkers ? `answering in ${workers} worker thread(s)` : 'answering on the main thread');
   // Answers, feedback, limits and summaries: on PostgreSQL when DATABASE_URL is set, and then the store is shared too.
   const { openBotState, stateSettings, followSharedStore } = await import('../state/botState.js');
   const state = await openBotState(stateSettings(env, config), log);
   const storeSync = await followSharedStore(state, service, log);
   const summarizer = createSummarizer(service, env, { cache: state.summaries });
-  return createBriefingBot({ config, service, engine, summarizer, log, state, reindexAll: storeSync?.reindex, shards });
+  return createBriefingBot({ config, service, engine, summarizer, log, state, reindexAll: storeSync?.reindex, shards, pendingAcks });
+}
+
+/**
+ * How long an answer on the main thread waits for acknowledgements on their way out: a few event-loop turns send
+ * one (well under a millisecond each without an answer in between); beyond that only Discord's round trip is left.
+ */
+const ACK_WAIT_MS = 15;
+
+/**
+ * Who computes the answers. LLM answers wait on the network, not the CPU: they stay on the main thread, as they
+ * come. Extractive ones go to ANSWER_WORKERS worker threads, or (0, the default) run on the main thread one per
+ * event-loop turn, so acknowledgements are never queued behind a run of answers (src/workers/mainThreadAnswerer.ts).
+ */
+async function answererFor(inProcess: AnswerEngine, service: BriefingService, workers: number, env: Env, log: Logger, acks: PendingAcks): Promise<Answerer> {
+  if (inProcess.mode !== 'extractive') return inProcess;
+  if (workers === 0) return new (await import('../workers/mainThreadAnswerer.js')).MainThreadAnswerer(inProcess, () => acks.settled(ACK_WAIT_MS));
+  const { AnswerPool } = await import('../workers/answerPool.js');
+  return new AnswerPool(service, inProcess, { workers, env, onWorkerError: (error) => log.error({ err: error }, 'an answer worker failed; it is replaced') });
 }
 
 /**
