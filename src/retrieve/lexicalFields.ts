@@ -102,6 +102,35 @@ function invert(forward: Forward, termCount: number): { postings: Postings; kept
   const count = lengths.length;
   const df = new Int32Array(termCount);
   for (let i = 0; i < terms.length; i++) df[terms[i]]++;
+  const { offsets, kept, newId } = layout(df);
+  const alive = offsets.length - 1;
+  const fill = offsets.slice(0, alive);
+  const docs = new Int32Array(terms.length);
+  const tfs = new Uint16Array(terms.length);
+  // Rows in chunk order: each term's postings come out sorted by chunk.
+  for (let d = 0; d < count; d++) {
+    for (let i = rows[d]; i < rows[d + 1]; i++) {
+      const t = newId ? newId[terms[i]] : terms[i];
+      const at = fill[t]++;
+      docs[at] = d;
+      tfs[at] = rowTfs[i];
+    }
+  }
+  return { postings: { offsets, docs, tfs, lengths, avgLength: averageLength(lengths) }, kept };
+}
+
+function averageLength(lengths: Uint32Array): number {
+  let total = 0;
+  for (let d = 0; d < lengths.length; d++) total += lengths[d];
+  return lengths.length ? total / lengths.length : 0;
+}
+
+/**
+ * Where each term's postings go, given each term id's document frequency: terms with none are left out, `kept`
+ * listing the surviving ids in order and `newId` numbering them (both null when all survive).
+ */
+function layout(df: Int32Array): { offsets: Int32Array; kept: Int32Array | null; newId: Int32Array | null } {
+  const termCount = df.length;
   let alive = 0;
   for (let t = 0; t < termCount; t++) if (df[t] > 0) alive++;
   let kept: Int32Array | null = null;
@@ -123,21 +152,69 @@ function invert(forward: Forward, termCount: number): { postings: Postings; kept
       k++;
     }
   }
-  const fill = offsets.slice(0, alive);
-  const docs = new Int32Array(terms.length);
-  const tfs = new Uint16Array(terms.length);
-  // Rows in chunk order: each term's postings come out sorted by chunk.
-  for (let d = 0; d < count; d++) {
-    for (let i = rows[d]; i < rows[d + 1]; i++) {
-      const t = newId ? newId[terms[i]] : terms[i];
-      const at = fill[t]++;
-      docs[at] = d;
-      tfs[at] = rowTfs[i];
+  return { offsets, kept, newId };
+}
+
+/**
+ * `newOf[previous chunk]`: its position in the new list, or -1 if dropped; null unless every kept chunk comes from
+ * a different previous chunk and they keep their order (the usual update: documents added, edited or removed).
+ */
+function keptInOrder(previousOf: Int32Array, previousCount: number): Int32Array | null {
+  const newOf = new Int32Array(previousCount).fill(-1);
+  let last = -1;
+  for (let d = 0; d < previousOf.length; d++) {
+    const p = previousOf[d];
+    if (p < 0) continue;
+    if (p <= last) return null;
+    newOf[p] = d;
+    last = p;
+  }
+  return newOf;
+}
+
+/**
+ * The new postings when the kept chunks keep their order (`keptInOrder`): each term's carried-over postings, renumbered,
+ * are still sorted, and are merged term by term with the new chunks' postings (`fresh`, by the new chunks' own term
+ * ids, `idOf` giving the final ones; `freshDoc` the new position of each new chunk). One pass over the previous
+ * postings, no forward index.
+ */
+function merge(base: Postings, newOf: Int32Array, fresh: Postings, freshDoc: Int32Array, idOf: Int32Array, termCount: number, lengths: Uint32Array): { postings: Postings; kept: Int32Array | null } {
+  const baseTerms = base.offsets.length - 1;
+  const localOf = new Int32Array(termCount).fill(-1);
+  for (let l = 0; l < idOf.length; l++) localOf[idOf[l]] = l;
+  const df = new Int32Array(termCount);
+  for (let t = 0; t < baseTerms; t++) {
+    let n = 0;
+    for (let i = base.offsets[t]; i < base.offsets[t + 1]; i++) if (newOf[base.docs[i]] >= 0) n++;
+    df[t] = n;
+  }
+  for (let l = 0; l < idOf.length; l++) df[idOf[l]] += fresh.offsets[l + 1] - fresh.offsets[l];
+  const { offsets, kept } = layout(df);
+  const docs = new Int32Array(offsets[offsets.length - 1]);
+  const tfs = new Uint16Array(docs.length);
+  let at = 0;
+  for (let t = 0; t < termCount; t++) {
+    if (df[t] === 0) continue;
+    let i = t < baseTerms ? base.offsets[t] : 0;
+    const iEnd = t < baseTerms ? base.offsets[t + 1] : 0;
+    const l = localOf[t];
+    let j = l >= 0 ? fresh.offsets[l] : 0;
+    const jEnd = l >= 0 ? fresh.offsets[l + 1] : 0;
+    for (;;) {
+      while (i < iEnd && newOf[base.docs[i]] < 0) i++;
+      const fromBase = i < iEnd ? newOf[base.docs[i]] : -1;
+      const fromFresh = j < jEnd ? freshDoc[fresh.docs[j]] : -1;
+      if (fromBase < 0 && fromFresh < 0) break;
+      if (fromFresh < 0 || (fromBase >= 0 && fromBase < fromFresh)) {
+        docs[at] = fromBase;
+        tfs[at++] = base.tfs[i++];
+      } else {
+        docs[at] = fromFresh;
+        tfs[at++] = fresh.tfs[j++];
+      }
     }
   }
-  let total = 0;
-  for (let d = 0; d < count; d++) total += lengths[d];
-  return { postings: { offsets, docs, tfs, lengths, avgLength: count ? total / count : 0 }, kept };
+  return { postings: { offsets, docs, tfs, lengths, avgLength: averageLength(lengths) }, kept };
 }
 
 /** The forward index of existing postings (each chunk's term ids increasing). */
@@ -217,48 +294,17 @@ export interface BaseField<T extends string | number> {
 }
 
 /**
- * The three fields over new chunks, from the fields of a previous index: `previousOf[i]` is the previous chunk
- * whose text new chunk `i` has (its postings and length carry over), or -1 for a chunk to tokenise from
- * `texts[i]` (read only for those).
+ * The general update (chunks repeated or reordered): the new forward index, each row the previous chunk's (from
+ * `base` inverted back) or a new chunk's (`own`, its term ids mapped by `idOf`), inverted.
  */
-export function updateFields(
-  base: { words: BaseField<string>; grams: BaseField<number>; pairs: BaseField<string> },
-  previousOf: Int32Array,
-  texts: string[],
-): BuiltFields {
-  const fresh: string[] = [];
-  const freshRow = new Int32Array(previousOf.length).fill(-1);
-  for (let i = 0; i < previousOf.length; i++) {
-    if (previousOf[i] < 0) {
-      freshRow[i] = fresh.length;
-      fresh.push(texts[i]);
-    }
-  }
-  const { session, ...forward } = tokenise(fresh);
-  const update = <T extends string | number>(field: BaseField<T>, own: Forward, ownTerms: T[], ownIds: Map<T, number>): BuiltField<T> => {
-    // The new chunks' terms: the previous index's id when it has the term, else one after all of its ids.
-    const baseCount = field.terms.length;
-    const idOf = new Int32Array(ownTerms.length).fill(-1);
-    for (let t = 0; t < baseCount; t++) {
-      const local = ownIds.get(field.terms[t]);
-      if (local !== undefined) idOf[local] = t;
-    }
-    const terms = field.terms.slice();
-    for (let l = 0; l < ownTerms.length; l++) {
-      if (idOf[l] < 0) {
-        idOf[l] = terms.length;
-        terms.push(ownTerms[l]);
-      }
-    }
-    const previous = transpose(field.postings);
+function invertRows(base: Postings, own: Forward, idOf: Int32Array, termCount: number, lengths: Uint32Array, previousOf: Int32Array, freshRow: Int32Array): { postings: Postings; kept: Int32Array | null } {
+    const previous = transpose(base);
     const count = previousOf.length;
     const rows = new Int32Array(count + 1);
-    const lengths = new Uint32Array(count);
     for (let d = 0; d < count; d++) {
       const p = previousOf[d];
       const [from, to] = p >= 0 ? [previous.offsets[p], previous.offsets[p + 1]] : [own.offsets[freshRow[d]], own.offsets[freshRow[d] + 1]];
       rows[d + 1] = rows[d] + (to - from);
-      lengths[d] = p >= 0 ? previous.lengths[p] : own.lengths[freshRow[d]];
     }
     const rowTerms = new Int32Array(rows[count]);
     const rowTfs = new Uint16Array(rows[count]);
@@ -276,7 +322,53 @@ export function updateFields(
         }
       }
     }
-    const { postings, kept } = invert({ offsets: rows, terms: rowTerms, tfs: rowTfs, lengths }, terms.length);
+  return invert({ offsets: rows, terms: rowTerms, tfs: rowTfs, lengths }, termCount);
+}
+
+/**
+ * The three fields over new chunks, from the fields of a previous index: `previousOf[i]` is the previous chunk
+ * whose text new chunk `i` has (its postings and length carry over), or -1 for a chunk to tokenise from
+ * `texts[i]` (read only for those).
+ */
+export function updateFields(
+  base: { words: BaseField<string>; grams: BaseField<number>; pairs: BaseField<string> },
+  previousOf: Int32Array,
+  texts: string[],
+): BuiltFields {
+  const fresh: string[] = [];
+  const freshRow = new Int32Array(previousOf.length).fill(-1);
+  const freshDocs: number[] = [];
+  for (let i = 0; i < previousOf.length; i++) {
+    if (previousOf[i] < 0) {
+      freshRow[i] = fresh.length;
+      fresh.push(texts[i]);
+      freshDocs.push(i);
+    }
+  }
+  const freshDoc = Int32Array.from(freshDocs);
+  const { session, ...forward } = tokenise(fresh);
+  const update = <T extends string | number>(field: BaseField<T>, own: Forward, ownTerms: T[], ownIds: Map<T, number>): BuiltField<T> => {
+    // The new chunks' terms: the previous index's id when it has the term, else one after all of its ids.
+    const baseCount = field.terms.length;
+    const idOf = new Int32Array(ownTerms.length).fill(-1);
+    for (let t = 0; t < baseCount; t++) {
+      const local = ownIds.get(field.terms[t]);
+      if (local !== undefined) idOf[local] = t;
+    }
+    const terms = field.terms.slice();
+    for (let l = 0; l < ownTerms.length; l++) {
+      if (idOf[l] < 0) {
+        idOf[l] = terms.length;
+        terms.push(ownTerms[l]);
+      }
+    }
+    const count = previousOf.length;
+    const lengths = new Uint32Array(count);
+    for (let d = 0; d < count; d++) lengths[d] = previousOf[d] >= 0 ? field.postings.lengths[previousOf[d]] : own.lengths[freshRow[d]];
+    const newOf = keptInOrder(previousOf, field.postings.lengths.length);
+    const { postings, kept } = newOf
+      ? merge(field.postings, newOf, invert(own, ownTerms.length).postings, freshDoc, idOf, terms.length, lengths)
+      : invertRows(field.postings, own, idOf, terms.length, lengths, previousOf, freshRow);
     return { terms: pick(terms, kept), postings };
   };
   const pairTerms = session.pairTerms();

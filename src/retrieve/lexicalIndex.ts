@@ -1,6 +1,7 @@
 import { queryTerms, terms, words } from '../text/tokenize.js';
 import { FIELD_NAMES, buildFields, updateFields, type BuiltField, type FieldName, type Postings } from './lexicalFields.js';
 import { GRAM, pushGramHashes } from './lexicalTokens.js';
+import { ListDictionary, StoredNumberDictionary, StoredStringDictionary, encodeNumberTerms, encodeStringTerms, type TermDictionary } from './termDictionary.js';
 import { decodeTerm, encodePostings, termStarts } from './postingCodec.js';
 
 /**
@@ -78,12 +79,7 @@ class Bm25Field<T extends string | number> {
   private readonly maxImpact: Float64Array;
   /** Coded postings and which terms are decoded so far (see `FieldParts.coded`). */
   private readonly coded?: { bytes: Uint8Array; starts: Uint32Array; decoded: Uint8Array };
-  /** Term → id, made on the first lookup: a build or a load never pays for it, a search once. */
-  private ids?: Map<T, number>;
-
-  /** `terms` lists the terms by id; `ids` is that list inverted, when the caller already has it. */
-  constructor(private readonly terms: T[], parts: FieldParts, ids?: Map<T, number>) {
-    this.ids = ids;
+  constructor(private readonly terms: TermDictionary<T>, parts: FieldParts) {
     this.offsets = parts.offsets;
     this.docs = parts.docs;
     this.tfs = parts.tfs;
@@ -91,12 +87,12 @@ class Bm25Field<T extends string | number> {
     this.avgLength = parts.avgLength;
     this.norms = new Float64Array(this.lengths.length);
     for (let d = 0; d < this.norms.length; d++) this.norms[d] = K1 * (1 - B + (B * this.lengths[d]) / this.avgLength);
-    this.maxImpact = new Float64Array(terms.length).fill(NaN);
-    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(terms.length) };
+    this.maxImpact = new Float64Array(terms.size).fill(NaN);
+    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(terms.size) };
   }
 
   static fromBuilt<T extends string | number>(built: BuiltField<T>): Bm25Field<T> {
-    return new Bm25Field(built.terms, built.postings, built.ids);
+    return new Bm25Field(new ListDictionary(built.terms, built.ids), built.postings);
   }
 
   ensure(id: number): void {
@@ -107,17 +103,11 @@ class Bm25Field<T extends string | number> {
   }
 
   ensureAll(): void {
-    if (this.coded) for (let id = 0; id < this.terms.length; id++) this.ensure(id);
+    if (this.coded) for (let id = 0; id < this.terms.size; id++) this.ensure(id);
   }
 
   idOf(term: T): number | undefined {
-    if (!this.ids) {
-      // A term listed twice (only in a damaged file) keeps its first id.
-      const ids = new Map<T, number>();
-      for (let id = this.terms.length - 1; id >= 0; id--) ids.set(this.terms[id], id);
-      this.ids = ids;
-    }
-    return this.ids.get(term);
+    return this.terms.idOf(term);
   }
 
   /** The term's BM25 idf times `weight`, exactly as `addScores` computes it. */
@@ -144,11 +134,11 @@ class Bm25Field<T extends string | number> {
 
   /** Terms in id order. */
   keys(): readonly T[] {
-    return this.terms;
+    return this.terms.keys();
   }
 
   get termCount(): number {
-    return this.terms.length;
+    return this.terms.size;
   }
 
   /** The postings with every term decoded. */
@@ -181,9 +171,10 @@ class Bm25Field<T extends string | number> {
 const MAGIC = [0x42, 0x42, 0x4c, 0x58]; // "BBLX"
 /**
  * Bump when the saved layout or the tokenisation changes meaning. 1: postings as raw Int32/Uint16 arrays (still
- * read); 2: postings delta-varint coded (`postingCodec.ts`), a quarter of the size.
+ * read); 2: postings delta-varint coded (`postingCodec.ts`), a quarter of the size (still read); 3: each field's
+ * terms come with a hash table and (strings) where each term starts (`termDictionary.ts`), so a load builds no Map.
  */
-const LEXICAL_FORMAT = 2;
+const LEXICAL_FORMAT = 3;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface SectionHeader {
@@ -230,10 +221,19 @@ export class LexicalIndex {
    */
   static update(base: LexicalIndex, baseTexts: string[], texts: { text: string; source: string }[], options = DEFAULT_LEXICAL_OPTIONS): LexicalIndex {
     if (baseTexts.length !== base.size) throw new Error(`lexical index: the base has ${base.size} chunks, not ${baseTexts.length}`);
-    const previousByText = new Map<string, number>();
-    for (let i = 0; i < baseTexts.length; i++) if (!previousByText.has(baseTexts[i])) previousByText.set(baseTexts[i], i);
+    // A text the base has several times: its k-th new occurrence takes the k-th previous one (so kept chunks keep
+    // their order, and the update can merge postings term by term), extra ones the first.
+    const previousByText = new Map<string, { chunks: number[]; next: number }>();
+    for (let i = 0; i < baseTexts.length; i++) {
+      const known = previousByText.get(baseTexts[i]);
+      if (known) known.chunks.push(i);
+      else previousByText.set(baseTexts[i], { chunks: [i], next: 0 });
+    }
     const previousOf = new Int32Array(texts.length);
-    for (let i = 0; i < texts.length; i++) previousOf[i] = previousByText.get(texts[i].text) ?? -1;
+    for (let i = 0; i < texts.length; i++) {
+      const known = previousByText.get(texts[i].text);
+      previousOf[i] = known ? known.chunks[known.next < known.chunks.length ? known.next++ : 0] : -1;
+    }
     const baseField = <T extends string | number>(field: Bm25Field<T>) => ({ terms: field.keys() as T[], postings: field.postings() });
     const fields = updateFields({ words: baseField(base.words), grams: baseField(base.grams), pairs: baseField(base.pairs) }, previousOf, texts.map((t) => t.text));
     const index = Object.create(LexicalIndex.prototype) as LexicalIndex;
@@ -251,8 +251,9 @@ export class LexicalIndex {
    * The index as bytes, for the store: `BBLX`, the header's length (uint32 LE), a JSON header, then sections at
    * 8-byte-aligned offsets the header names: term offsets and lengths as raw little-endian typed arrays, postings
    * delta-varint coded (`postingCodec.ts`; raw arrays in format 1, still read). String terms are one
-   * UTF-8 block, '\n'-separated (terms are letters and digits, bigrams two of them and a space). Loading it
-   * skips tokenising every chunk again, which was most of a store's load time.
+   * UTF-8 block, '\n'-separated (terms are letters and digits, bigrams two of them and a space), with where each
+   * starts; each field has a hash table of its terms (`termDictionary.ts`). Loading it skips tokenising every chunk
+   * again, which was most of a store's load time, and building term Maps.
    */
   serializeParts(): Uint8Array[] {
     if (this.savedBytes) return [this.savedBytes];
@@ -270,17 +271,20 @@ export class LexicalIndex {
         at += pad;
       }
     };
-    const raw = (a: Int32Array | Uint32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const raw = (a: Int32Array | Uint32Array | Uint16Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     const fields: LexicalHeader['fields'] = {} as LexicalHeader['fields'];
     for (const name of FIELD_NAMES) {
       const field = this[name] as Bm25Field<string | number>;
       const keys = field.keys();
       if (name === 'grams') {
-        add(`${name}.keys`, raw(Int32Array.from(keys as number[])));
+        const { keys: stored, table } = encodeNumberTerms(keys as readonly number[]);
+        add(`${name}.keys`, raw(stored));
+        add(`${name}.table`, raw(table));
       } else {
-        const joined = (keys as string[]).join('\n');
-        if (joined.split('\n').length !== keys.length && keys.length > 0) throw new Error('a lexical term contains a line break');
-        add(`${name}.keys`, new TextEncoder().encode(joined));
+        const { block, starts, table } = encodeStringTerms(keys as readonly string[]);
+        add(`${name}.keys`, block);
+        add(`${name}.keyStarts`, raw(starts));
+        add(`${name}.table`, raw(table));
       }
       field.ensureAll();
       add(`${name}.offsets`, raw(field.offsets));
@@ -322,7 +326,7 @@ export class LexicalIndex {
     const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true);
     if (8 + headerBytes > bytes.byteLength) throw new Error('lexical index: truncated header');
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerBytes))) as LexicalHeader;
-    if ((header.version !== LEXICAL_FORMAT && header.version !== 1) || header.gram !== GRAM || header.k1 !== K1 || header.b !== B) {
+    if (![1, 2, LEXICAL_FORMAT].includes(header.version) || header.gram !== GRAM || header.k1 !== K1 || header.b !== B) {
       throw new Error('lexical index: another format or other BM25 settings');
     }
     if (header.count !== sources.length) throw new Error(`lexical index has ${header.count} chunks, the store ${sources.length}`);
@@ -342,19 +346,32 @@ export class LexicalIndex {
       if (s.byteOffset % Type.BYTES_PER_ELEMENT !== 0) s = s.slice();
       return new Type(s.buffer, s.byteOffset, length);
     };
+    const table = (name: string, terms: number): Int32Array => {
+      const s = section(name);
+      const size = s.byteLength / 4;
+      if (!Number.isInteger(size) || size < 2 || size & (size - 1) || size < terms) throw new Error(`lexical index: section ${name} has the wrong size`);
+      return typed(name, Int32Array, size);
+    };
+    const storedTerms = (name: FieldName, terms: number): TermDictionary<string> | TermDictionary<number> => {
+      if (name === 'grams') return new StoredNumberDictionary(typed(`${name}.keys`, Int32Array, terms), table(`${name}.table`, terms));
+      const starts = typed(`${name}.keyStarts`, Uint32Array, terms + 1);
+      const block = section(`${name}.keys`);
+      if (starts[0] !== 0 || starts[terms] !== (terms ? block.byteLength + 1 : 0)) throw new Error(`lexical index: field ${name} term starts do not match its terms`);
+      return new StoredStringDictionary(block, starts, table(`${name}.table`, terms));
+    };
+    const listedTerms = (name: FieldName, terms: number): TermDictionary<string> | TermDictionary<number> => {
+      if (name === 'grams') return new ListDictionary(Array.from(typed(`${name}.keys`, Int32Array, terms)));
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(section(`${name}.keys`));
+      const keys = terms === 0 ? [] : text.split('\n');
+      if (keys.length !== terms) throw new Error(`lexical index: field ${name} has ${keys.length} terms, not ${terms}`);
+      return new ListDictionary(keys);
+    };
     const field = <T extends string | number>(name: FieldName): Bm25Field<T> => {
       const f = header.fields?.[name];
       if (!f || !Number.isInteger(f.terms) || !Number.isInteger(f.postings) || typeof f.avgLength !== 'number') {
         throw new Error(`lexical index: field ${name} is malformed`);
       }
-      let keys: (string | number)[];
-      if (name === 'grams') {
-        keys = Array.from(typed(`${name}.keys`, Int32Array, f.terms));
-      } else {
-        const text = new TextDecoder('utf-8', { fatal: true }).decode(section(`${name}.keys`));
-        keys = f.terms === 0 ? [] : text.split('\n');
-      }
-      if (keys.length !== f.terms) throw new Error(`lexical index: field ${name} has ${keys.length} terms, not ${f.terms}`);
+      const terms = header.version >= 3 ? storedTerms(name, f.terms) : listedTerms(name, f.terms);
       const offsets = typed(`${name}.offsets`, Int32Array, f.terms + 1);
       if (offsets[0] !== 0 || offsets[f.terms] !== f.postings) throw new Error(`lexical index: field ${name} offsets do not match its postings`);
       for (let t = 0; t < f.terms; t++) if (offsets[t + 1] < offsets[t]) throw new Error(`lexical index: field ${name} offsets decrease`);
@@ -368,7 +385,7 @@ export class LexicalIndex {
         if (starts[0] !== 0 || starts[f.terms] !== bytes.byteLength) throw new Error(`lexical index: field ${name} term starts do not match its postings`);
         postings = { docs: new Int32Array(f.postings), tfs: new Uint16Array(f.postings), coded: { bytes, starts } };
       }
-      return new Bm25Field<T>(keys as T[], {
+      return new Bm25Field<T>(terms as unknown as TermDictionary<T>, {
         offsets,
         ...postings,
         lengths: typed(`${name}.lengths`, Uint32Array, header.count),
