@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTerm, encodePostings, termStarts } from '../src/retrieve/postingCodec.js';
+import { decodeTerm, encodePostings, encodeTermPostings, termStarts } from '../src/retrieve/postingCodec.js';
 import { seededRandom } from '../src/util/random.js';
 
 function randomPostings(seed: number, terms: number, count: number) {
@@ -35,6 +35,9 @@ describe('posting codec (lexical.bin format 2)', () => {
       const bytes = encodePostings(p.offsets, p.docs, p.tfs);
       const starts = termStarts(p.offsets, p.docs, p.tfs);
       expect(starts[terms]).toBe(bytes.length);
+      const both = encodeTermPostings(p.offsets, p.docs, p.tfs);
+      expect(Buffer.from(both.bytes).equals(Buffer.from(bytes))).toBe(true);
+      expect(Buffer.from(both.starts.buffer).equals(Buffer.from(starts.buffer))).toBe(true);
       const back = decodeAll(bytes, starts, p.offsets, count);
       // Byte comparison: element-wise deep equality of 100k-element arrays is slow.
       expect(Buffer.from(back.docs.buffer).equals(Buffer.from(p.docs.buffer))).toBe(true);

@@ -2,7 +2,7 @@ import { queryTerms, terms, words } from '../text/tokenize.js';
 import { FIELD_NAMES, buildFields, updateFields, type BuiltField, type FieldName, type Postings } from './lexicalFields.js';
 import { GRAM, pushGramHashes } from './lexicalTokens.js';
 import { ListDictionary, StoredNumberDictionary, StoredStringDictionary, encodeNumberTerms, encodeStringTerms, type TermDictionary } from './termDictionary.js';
-import { decodeTerm, encodePostings, termStarts } from './postingCodec.js';
+import { decodeTerm, encodeTermPostings } from './postingCodec.js';
 
 /**
  * Okapi BM25 over the chunks, on three fields summed with weights (a simple BM25F):
@@ -288,8 +288,9 @@ export class LexicalIndex {
       }
       field.ensureAll();
       add(`${name}.offsets`, raw(field.offsets));
-      add(`${name}.starts`, raw(termStarts(field.offsets, field.docs, field.tfs)));
-      add(`${name}.postings`, encodePostings(field.offsets, field.docs, field.tfs));
+      const coded = encodeTermPostings(field.offsets, field.docs, field.tfs);
+      add(`${name}.starts`, raw(coded.starts));
+      add(`${name}.postings`, coded.bytes);
       add(`${name}.lengths`, raw(field.lengths));
       fields[name] = { terms: keys.length, postings: field.docs.length, avgLength: field.avgLength };
     }

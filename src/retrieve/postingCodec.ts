@@ -6,31 +6,47 @@
 
 /** Encodes `docs`/`tfs` (term `t`'s postings at `offsets[t]..offsets[t + 1]`, chunks increasing within a term). */
 export function encodePostings(offsets: Int32Array, docs: Int32Array, tfs: Uint16Array): Uint8Array {
-  let out = new Uint8Array(Math.max(64, docs.length * 2));
+  return encodeTermPostings(offsets, docs, tfs).bytes;
+}
+
+/**
+ * `encodePostings` and `termStarts` in one: the sizes first (which are the starts), then the bytes into a buffer of
+ * exactly that size, with no bounds checks or growth on the way.
+ */
+export function encodeTermPostings(offsets: Int32Array, docs: Int32Array, tfs: Uint16Array): { bytes: Uint8Array; starts: Uint32Array } {
+  const starts = termStarts(offsets, docs, tfs);
+  const out = new Uint8Array(starts[starts.length - 1]);
   let at = 0;
-  const put = (value: number) => {
-    if (at + 5 > out.length) {
-      const grown = new Uint8Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    // Arithmetic rather than bit operations: a gap × 2 can pass 2^31.
-    while (value >= 0x80) {
-      out[at++] = (value % 0x80) | 0x80;
-      value = Math.floor(value / 0x80);
-    }
-    out[at++] = value;
-  };
   for (let t = 0; t + 1 < offsets.length; t++) {
     let previous = -1;
-    for (let i = offsets[t]; i < offsets[t + 1]; i++) {
+    const end = offsets[t + 1];
+    for (let i = offsets[t]; i < end; i++) {
       const tf = tfs[i];
-      put((docs[i] - previous - 1) * 2 + (tf > 1 ? 1 : 0));
-      if (tf > 1) put(tf - 2);
-      previous = docs[i];
+      const doc = docs[i];
+      // Arithmetic rather than bit operations: a gap × 2 can pass 2^31.
+      let value = (doc - previous - 1) * 2 + (tf > 1 ? 1 : 0);
+      if (value < 0x80) {
+        out[at++] = value;
+      } else {
+        while (value >= 0x80) {
+          out[at++] = (value % 0x80) | 0x80;
+          value = Math.floor(value / 0x80);
+        }
+        out[at++] = value;
+      }
+      if (tf > 1) {
+        let more = tf - 2;
+        while (more >= 0x80) {
+          out[at++] = (more & 0x7f) | 0x80;
+          more >>>= 7;
+        }
+        out[at++] = more;
+      }
+      previous = doc;
     }
   }
-  return out.slice(0, at);
+  if (at !== out.length) throw new Error('lexical index: posting sizes disagree');
+  return { bytes: out, starts };
 }
 
 /**
