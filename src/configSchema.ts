@@ -137,7 +137,7 @@ const fields = {
   SEED_MAX_BYTES: withDefault(wholeNumber(1, 1_000_000_000), 5_000_000),
   SEED_MAX_PAGES: withDefault(wholeNumber(1, 100_000), 1000),
   WATCH_SEEDS: withDefault(flag(), true),
-  CHUNK_SIZE: withDefault(wholeNumber(100, 8000), 600),
+  CHUNK_SIZE: withDefault(wholeNumber(100, 8000), 1000),
   CHUNK_OVERLAP: withDefault(wholeNumber(0, 5), 1),
   // Embeddings
   EMBEDDINGS_PROVIDER: withDefault(oneOf(EMBEDDINGS_PROVIDERS), 'hashing'),
@@ -150,7 +150,7 @@ const fields = {
   // Retrieval
   /** Default per embeddings provider (src/config.ts): 10 for hashing, 200 for neural models. */
   HNSW_EF: wholeNumber(10, 5000),
-  HNSW_M: withDefault(wholeNumber(4, 128), 32),
+  HNSW_M: withDefault(wholeNumber(4, 128), 16),
   HYBRID_LEXICAL_WEIGHT: withDefault(decimal(0, 1), 0.99),
   // Answers
   /** Unset: the answer engine's own threshold. */

@@ -33,7 +33,8 @@ export async function denseLegStudy(rootDir: string, questionCount: number, sett
     .sort((a, b) => a.key - b.key)
     .slice(0, questionCount)
     .map(({ q }) => q);
-  const config = loadCoreConfig({ EMBEDDINGS_PROVIDER: 'hashing' }, rootDir);
+  // The environment's chunking and HNSW settings (CHUNK_SIZE, HNSW_M, …), always the offline embedder.
+  const config = loadCoreConfig({ ...process.env, EMBEDDINGS_PROVIDER: 'hashing', EMBEDDINGS_MODEL: undefined }, rootDir);
   const base = await buildKnowledgeBase(documents, config);
   const lines = [`${documents.length} passages, ${base.size} chunks, ${questions.length} questions (training sets only)`, '', '| ef | dense candidates | top-5 same as ef 200, 40 candidates | MRR@10 (answerable) | dense leg p50 ms | search p50 ms |', '| ---: | ---: | ---: | ---: | ---: | ---: |'];
   let reference: string[][] | null = null;

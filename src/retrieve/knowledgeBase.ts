@@ -34,11 +34,11 @@ export interface RetrievalOptions {
 export type { ProgressFn } from '../store/vectorIndex.js';
 
 /**
- * hnswlib's M. LangChain builds with hnswlib's default 16; measured at 100k chunks with eval questions, top-5
- * agreement with exact search at ef 200 was 0.891 with M 16 and 0.943 with M 32 (0.983 at ef 800), for ~20% more
- * build time. At 1k and 10k chunks both agree fully.
+ * hnswlib's M, as LangChain's default. With the hybrid's bounded dense leg (ef 10) M 32 bought nothing on the
+ * training sets (`src/bench/denseLegStudy.ts`: MRR@10 0.7879 with either, top 5 99.8% / 99.9% the same as ef 200)
+ * and cost twice the graph: build time and links on disk.
  */
-export const DEFAULT_HNSW_M = 32;
+export const DEFAULT_HNSW_M = 16;
 /** Chunk vectors kept as Float32Arrays for exact re-scoring (16k × 1024 dims ≈ 64 MB at most). */
 const VECTOR_CACHE_MAX = 16_384;
 
