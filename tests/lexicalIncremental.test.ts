@@ -167,6 +167,22 @@ describe('LexicalIndex.update', () => {
     }
   });
 
+  it('equals a full build when chunks are added only before or after all the others (postings copied as coded)', () => {
+    const random = seededRandom(77);
+    const texts = randomCorpus(random, 30);
+    const added = randomCorpus(random, 3).map((t) => ({ ...t, source: 'added.txt' }));
+    const saved = LexicalIndex.deserialize(new LexicalIndex(texts).serialize(), texts.map((t) => t.source));
+    for (const next of [[...added, ...texts], [...texts, ...added], [...added.slice(0, 1), ...texts, ...added.slice(1)], texts.slice(2), texts.slice(0, -2)]) {
+      for (const base of [saved, new LexicalIndex(texts)]) {
+        const updated = LexicalIndex.update(base, texts.map((t) => t.text), next);
+        const full = new LexicalIndex(next);
+        const [u, f] = [contents(updated), contents(full)];
+        for (const name of FIELDS) expect(u[name].byTerm).toEqual(f[name].byTerm);
+        expectSameScores(updated, full);
+      }
+    }
+  });
+
   it('carries over nothing it does not have to: an emptied and a refilled index', () => {
     const texts = randomCorpus(seededRandom(7), 10);
     const empty = LexicalIndex.update(new LexicalIndex(texts), texts.map((t) => t.text), []);

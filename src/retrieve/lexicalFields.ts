@@ -1,3 +1,4 @@
+import { mergeCoded, type CodedField } from './codedMerge.js';
 import { IntBuffer, TokenSession } from './lexicalTokens.js';
 
 /**
@@ -22,7 +23,9 @@ export interface Postings {
 
 export interface BuiltField<T extends string | number> {
   terms: T[];
+  /** With `coded`, `docs`/`tfs` are empty: postings are decoded term by term when used (as a loaded index's). */
   postings: Postings;
+  coded?: { bytes: Uint8Array; starts: Uint32Array };
   /** `terms` back to ids, when the build already has it. */
   ids?: Map<T, number>;
 }
@@ -172,51 +175,6 @@ function keptInOrder(previousOf: Int32Array, previousCount: number): Int32Array 
   return newOf;
 }
 
-/**
- * The new postings when the kept chunks keep their order (`keptInOrder`): each term's carried-over postings, renumbered,
- * are still sorted, and are merged term by term with the new chunks' postings (`fresh`, by the new chunks' own term
- * ids, `idOf` giving the final ones; `freshDoc` the new position of each new chunk). One pass over the previous
- * postings, no forward index.
- */
-function merge(base: Postings, newOf: Int32Array, fresh: Postings, freshDoc: Int32Array, idOf: Int32Array, termCount: number, lengths: Uint32Array): { postings: Postings; kept: Int32Array | null } {
-  const baseTerms = base.offsets.length - 1;
-  const localOf = new Int32Array(termCount).fill(-1);
-  for (let l = 0; l < idOf.length; l++) localOf[idOf[l]] = l;
-  const df = new Int32Array(termCount);
-  for (let t = 0; t < baseTerms; t++) {
-    let n = 0;
-    for (let i = base.offsets[t]; i < base.offsets[t + 1]; i++) if (newOf[base.docs[i]] >= 0) n++;
-    df[t] = n;
-  }
-  for (let l = 0; l < idOf.length; l++) df[idOf[l]] += fresh.offsets[l + 1] - fresh.offsets[l];
-  const { offsets, kept } = layout(df);
-  const docs = new Int32Array(offsets[offsets.length - 1]);
-  const tfs = new Uint16Array(docs.length);
-  let at = 0;
-  for (let t = 0; t < termCount; t++) {
-    if (df[t] === 0) continue;
-    let i = t < baseTerms ? base.offsets[t] : 0;
-    const iEnd = t < baseTerms ? base.offsets[t + 1] : 0;
-    const l = localOf[t];
-    let j = l >= 0 ? fresh.offsets[l] : 0;
-    const jEnd = l >= 0 ? fresh.offsets[l + 1] : 0;
-    for (;;) {
-      while (i < iEnd && newOf[base.docs[i]] < 0) i++;
-      const fromBase = i < iEnd ? newOf[base.docs[i]] : -1;
-      const fromFresh = j < jEnd ? freshDoc[fresh.docs[j]] : -1;
-      if (fromBase < 0 && fromFresh < 0) break;
-      if (fromFresh < 0 || (fromBase >= 0 && fromBase < fromFresh)) {
-        docs[at] = fromBase;
-        tfs[at++] = base.tfs[i++];
-      } else {
-        docs[at] = fromFresh;
-        tfs[at++] = fresh.tfs[j++];
-      }
-    }
-  }
-  return { postings: { offsets, docs, tfs, lengths, avgLength: averageLength(lengths) }, kept };
-}
-
 /** The forward index of existing postings (each chunk's term ids increasing). */
 function transpose(postings: Postings): Forward {
   const { offsets, docs, tfs, lengths } = postings;
@@ -288,9 +246,14 @@ export function buildFields(texts: string[]): BuiltFields {
 }
 
 export interface BaseField<T extends string | number> {
-  terms: T[];
-  /** Fully decoded postings. */
-  postings: Postings;
+  terms: readonly T[];
+  /** A term's id in `terms`. */
+  idOf(term: T): number | undefined;
+  lengths: Uint32Array;
+  /** The postings coded (`postingCodec.ts`) with their decoded layout's offsets. */
+  coded(): CodedField;
+  /** The postings fully decoded. */
+  postings(): Postings;
 }
 
 /**
@@ -347,34 +310,39 @@ export function updateFields(
   }
   const freshDoc = Int32Array.from(freshDocs);
   const { session, ...forward } = tokenise(fresh);
-  const update = <T extends string | number>(field: BaseField<T>, own: Forward, ownTerms: T[], ownIds: Map<T, number>): BuiltField<T> => {
+  const update = <T extends string | number>(field: BaseField<T>, own: Forward, ownTerms: T[]): BuiltField<T> => {
     // The new chunks' terms: the previous index's id when it has the term, else one after all of its ids.
-    const baseCount = field.terms.length;
-    const idOf = new Int32Array(ownTerms.length).fill(-1);
-    for (let t = 0; t < baseCount; t++) {
-      const local = ownIds.get(field.terms[t]);
-      if (local !== undefined) idOf[local] = t;
-    }
+    const idOf = new Int32Array(ownTerms.length);
     const terms = field.terms.slice();
     for (let l = 0; l < ownTerms.length; l++) {
-      if (idOf[l] < 0) {
+      const id = field.idOf(ownTerms[l]);
+      if (id === undefined) {
         idOf[l] = terms.length;
         terms.push(ownTerms[l]);
+      } else {
+        idOf[l] = id;
       }
     }
     const count = previousOf.length;
     const lengths = new Uint32Array(count);
-    for (let d = 0; d < count; d++) lengths[d] = previousOf[d] >= 0 ? field.postings.lengths[previousOf[d]] : own.lengths[freshRow[d]];
-    const newOf = keptInOrder(previousOf, field.postings.lengths.length);
-    const { postings, kept } = newOf
-      ? merge(field.postings, newOf, invert(own, ownTerms.length).postings, freshDoc, idOf, terms.length, lengths)
-      : invertRows(field.postings, own, idOf, terms.length, lengths, previousOf, freshRow);
+    for (let d = 0; d < count; d++) lengths[d] = previousOf[d] >= 0 ? field.lengths[previousOf[d]] : own.lengths[freshRow[d]];
+    const newOf = keptInOrder(previousOf, field.lengths.length);
+    if (newOf) {
+      const fresh = invert(own, ownTerms.length).postings;
+      for (let i = 0; i < fresh.docs.length; i++) fresh.docs[i] = freshDoc[fresh.docs[i]];
+      const coded = mergeCoded(field.coded(), newOf, fresh, idOf, terms.length);
+      return {
+        terms: pick(terms, coded.kept.length === terms.length ? null : coded.kept),
+        postings: { offsets: coded.offsets, docs: new Int32Array(0), tfs: new Uint16Array(0), lengths, avgLength: averageLength(lengths) },
+        coded: { bytes: coded.bytes, starts: coded.starts },
+      };
+    }
+    const { postings, kept } = invertRows(field.postings(), own, idOf, terms.length, lengths, previousOf, freshRow);
     return { terms: pick(terms, kept), postings };
   };
-  const pairTerms = session.pairTerms();
   return {
-    words: update(base.words, forward.words, session.stems, session.stemIds),
-    grams: update(base.grams, forward.grams, session.grams, session.gramIds),
-    pairs: update(base.pairs, forward.pairs, pairTerms, new Map(pairTerms.map((term, id) => [term, id]))),
+    words: update(base.words, forward.words, session.stems),
+    grams: update(base.grams, forward.grams, session.grams),
+    pairs: update(base.pairs, forward.pairs, session.pairTerms()),
   };
 }

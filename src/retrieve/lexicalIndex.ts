@@ -65,8 +65,8 @@ interface FieldParts extends Postings {
  */
 class Bm25Field<T extends string | number> {
   readonly offsets: Int32Array;
-  readonly docs: Int32Array;
-  readonly tfs: Uint16Array;
+  private decodedDocs?: Int32Array;
+  private decodedTfs?: Uint16Array;
   readonly lengths: Uint32Array;
   readonly avgLength: number;
 
@@ -81,8 +81,11 @@ class Bm25Field<T extends string | number> {
   private readonly coded?: { bytes: Uint8Array; starts: Uint32Array; decoded: Uint8Array };
   constructor(private readonly terms: TermDictionary<T>, parts: FieldParts) {
     this.offsets = parts.offsets;
-    this.docs = parts.docs;
-    this.tfs = parts.tfs;
+    // Coded postings get their decoded arrays on first use: a store update or a save may never need them.
+    if (!parts.coded) {
+      this.decodedDocs = parts.docs;
+      this.decodedTfs = parts.tfs;
+    }
     this.lengths = parts.lengths;
     this.avgLength = parts.avgLength;
     this.norms = new Float64Array(this.lengths.length);
@@ -91,8 +94,17 @@ class Bm25Field<T extends string | number> {
     if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(terms.size) };
   }
 
+  /** Every term's postings' chunks, back to back (see `ensure` for coded ones). */
+  get docs(): Int32Array {
+    return (this.decodedDocs ??= new Int32Array(this.offsets[this.offsets.length - 1]));
+  }
+
+  get tfs(): Uint16Array {
+    return (this.decodedTfs ??= new Uint16Array(this.offsets[this.offsets.length - 1]));
+  }
+
   static fromBuilt<T extends string | number>(built: BuiltField<T>): Bm25Field<T> {
-    return new Bm25Field(new ListDictionary(built.terms, built.ids), built.postings);
+    return new Bm25Field(new ListDictionary(built.terms, built.ids), { ...built.postings, coded: built.coded });
   }
 
   ensure(id: number): void {
@@ -122,9 +134,10 @@ class Bm25Field<T extends string | number> {
     if (Number.isNaN(max)) {
       this.ensure(id);
       max = 0;
+      const { docs, tfs } = this;
       for (let i = this.offsets[id]; i < this.offsets[id + 1]; i++) {
-        const f = this.tfs[i];
-        const impact = (f * (K1 + 1)) / (f + this.norms[this.docs[i]]);
+        const f = tfs[i];
+        const impact = (f * (K1 + 1)) / (f + this.norms[docs[i]]);
         if (impact > max) max = impact;
       }
       this.maxImpact[id] = max;
@@ -139,6 +152,12 @@ class Bm25Field<T extends string | number> {
 
   get termCount(): number {
     return this.terms.size;
+  }
+
+  /** The postings coded as saved (`postingCodec.ts`): as read, or coded now. */
+  codedPostings(): { bytes: Uint8Array; starts: Uint32Array } {
+    if (this.coded) return { bytes: this.coded.bytes, starts: this.coded.starts };
+    return encodeTermPostings(this.offsets, this.docs, this.tfs);
   }
 
   /** The postings with every term decoded. */
@@ -159,9 +178,10 @@ class Bm25Field<T extends string | number> {
       const to = this.offsets[id + 1];
       const df = to - from;
       const idf = weight * Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const { docs, tfs } = this;
       for (let i = from; i < to; i++) {
-        const d = this.docs[i];
-        const f = this.tfs[i];
+        const d = docs[i];
+        const f = tfs[i];
         scores[d] += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * this.lengths[d]) / this.avgLength));
       }
     }
@@ -234,7 +254,13 @@ export class LexicalIndex {
       const known = previousByText.get(texts[i].text);
       previousOf[i] = known ? known.chunks[known.next < known.chunks.length ? known.next++ : 0] : -1;
     }
-    const baseField = <T extends string | number>(field: Bm25Field<T>) => ({ terms: field.keys() as T[], postings: field.postings() });
+    const baseField = <T extends string | number>(field: Bm25Field<T>) => ({
+      terms: field.keys(),
+      idOf: (term: T) => field.idOf(term),
+      lengths: field.lengths,
+      coded: () => ({ offsets: field.offsets, ...field.codedPostings() }),
+      postings: () => field.postings(),
+    });
     const fields = updateFields({ words: baseField(base.words), grams: baseField(base.grams), pairs: baseField(base.pairs) }, previousOf, texts.map((t) => t.text));
     const index = Object.create(LexicalIndex.prototype) as LexicalIndex;
     Object.assign(index, {
@@ -286,13 +312,12 @@ export class LexicalIndex {
         add(`${name}.keyStarts`, raw(starts));
         add(`${name}.table`, raw(table));
       }
-      field.ensureAll();
       add(`${name}.offsets`, raw(field.offsets));
-      const coded = encodeTermPostings(field.offsets, field.docs, field.tfs);
+      const coded = field.codedPostings();
       add(`${name}.starts`, raw(coded.starts));
       add(`${name}.postings`, coded.bytes);
       add(`${name}.lengths`, raw(field.lengths));
-      fields[name] = { terms: keys.length, postings: field.docs.length, avgLength: field.avgLength };
+      fields[name] = { terms: keys.length, postings: field.offsets[field.offsets.length - 1], avgLength: field.avgLength };
     }
     const header: LexicalHeader = { version: LEXICAL_FORMAT, gram: GRAM, k1: K1, b: B, count: this.sources.length, fields, sections };
     let json = new TextEncoder().encode(JSON.stringify(header));
@@ -384,7 +409,8 @@ export class LexicalIndex {
         const starts = typed(`${name}.starts`, Uint32Array, f.terms + 1);
         for (let t = 0; t < f.terms; t++) if (starts[t + 1] < starts[t]) throw new Error(`lexical index: field ${name} term starts decrease`);
         if (starts[0] !== 0 || starts[f.terms] !== bytes.byteLength) throw new Error(`lexical index: field ${name} term starts do not match its postings`);
-        postings = { docs: new Int32Array(f.postings), tfs: new Uint16Array(f.postings), coded: { bytes, starts } };
+        // Decoded arrays are made when first needed (`Bm25Field.docs`).
+        postings = { docs: new Int32Array(0), tfs: new Uint16Array(0), coded: { bytes, starts } };
       }
       return new Bm25Field<T>(terms as unknown as TermDictionary<T>, {
         offsets,
@@ -510,10 +536,11 @@ export class LexicalIndex {
         field.ensure(id);
         row = new Uint16Array(count);
         const to = field.offsets[id + 1];
+        const { docs, tfs: termTfs } = field;
         let at = field.offsets[id];
         for (let j = 0; j < count && at < to; j++) {
-          at = lowerBound(field.docs, at, to, chunks[j]);
-          if (at < to && field.docs[at] === chunks[j]) row[j] = field.tfs[at];
+          at = lowerBound(docs, at, to, chunks[j]);
+          if (at < to && docs[at] === chunks[j]) row[j] = termTfs[at];
         }
         byId.set(id, row);
       }
