@@ -160,7 +160,11 @@ describe('LexicalIndex.update', () => {
         }
         expect(updated.size).toBe(full.size);
         expectSameScores(updated, full);
-        expectSameScores(LexicalIndex.deserialize(updated.serialize(), next.map((t) => t.source)), full);
+        const reloaded = LexicalIndex.deserialize(updated.serialize(), next.map((t) => t.source));
+        expectSameScores(reloaded, full);
+        for (const name of FIELDS) expect(reloaded.field(name).terms).toEqual(updated.field(name).terms);
+        // Every term of every chunk found through the saved term tables.
+        for (const { text } of next) expect(Array.from(reloaded.scores(text))).toEqual(Array.from(full.scores(text)));
         texts = next;
         index = updated;
       }

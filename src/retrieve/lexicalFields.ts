@@ -1,5 +1,6 @@
 import { mergeCoded, type CodedField } from './codedMerge.js';
 import { IntBuffer, TokenSession } from './lexicalTokens.js';
+import { ExtendedDictionary, type TermDictionary } from './termDictionary.js';
 
 /**
  * Building the BM25 fields' arrays (`lexicalIndex.ts`), from scratch or from a previous index. Both go through a
@@ -22,7 +23,9 @@ export interface Postings {
 }
 
 export interface BuiltField<T extends string | number> {
-  terms: T[];
+  /** The terms by id, or an updated dictionary. */
+  terms: T[] | TermDictionary<T>;
+  kind: 'strings' | 'numbers';
   /** With `coded`, `docs`/`tfs` are empty: postings are decoded term by term when used (as a loaded index's). */
   postings: Postings;
   coded?: { bytes: Uint8Array; starts: Uint32Array };
@@ -196,13 +199,6 @@ function transpose(postings: Postings): Forward {
   return { offsets: rows, terms, tfs: rowTfs, lengths };
 }
 
-function pick<T>(terms: T[], kept: Int32Array | null): T[] {
-  if (!kept) return terms;
-  const out = new Array<T>(kept.length);
-  for (let k = 0; k < kept.length; k++) out[k] = terms[kept[k]];
-  return out;
-}
-
 interface Tokenised {
   session: TokenSession;
   words: Forward;
@@ -239,16 +235,14 @@ export function buildFields(texts: string[]): BuiltFields {
   const grams = invert(forward.grams, session.grams.length).postings;
   const pairs = invert(forward.pairs, session.pairCount).postings;
   return {
-    words: { terms: session.stems, postings: words, ids: session.stemIds },
-    grams: { terms: session.grams, postings: grams, ids: session.gramIds },
-    pairs: { terms: session.pairTerms(), postings: pairs },
+    words: { terms: session.stems, kind: 'strings', postings: words, ids: session.stemIds },
+    grams: { terms: session.grams, kind: 'numbers', postings: grams, ids: session.gramIds },
+    pairs: { terms: session.pairTerms(), kind: 'strings', postings: pairs },
   };
 }
 
 export interface BaseField<T extends string | number> {
-  terms: readonly T[];
-  /** A term's id in `terms`. */
-  idOf(term: T): number | undefined;
+  dictionary: TermDictionary<T>;
   lengths: Uint32Array;
   /** The postings coded (`postingCodec.ts`) with their decoded layout's offsets. */
   coded(): CodedField;
@@ -310,19 +304,31 @@ export function updateFields(
   }
   const freshDoc = Int32Array.from(freshDocs);
   const { session, ...forward } = tokenise(fresh);
-  const update = <T extends string | number>(field: BaseField<T>, own: Forward, ownTerms: T[]): BuiltField<T> => {
+  const update = <T extends string | number>(field: BaseField<T>, own: Forward, ownTerms: T[], kind: BuiltField<T>['kind']): BuiltField<T> => {
     // The new chunks' terms: the previous index's id when it has the term, else one after all of its ids.
+    const baseCount = field.dictionary.size;
     const idOf = new Int32Array(ownTerms.length);
-    const terms = field.terms.slice();
+    const appended: T[] = [];
     for (let l = 0; l < ownTerms.length; l++) {
-      const id = field.idOf(ownTerms[l]);
+      const id = field.dictionary.idOf(ownTerms[l]);
       if (id === undefined) {
-        idOf[l] = terms.length;
-        terms.push(ownTerms[l]);
+        idOf[l] = baseCount + appended.length;
+        appended.push(ownTerms[l]);
       } else {
         idOf[l] = id;
       }
     }
+    const termCount = baseCount + appended.length;
+    // The terms left: the previous ones that still have postings, then the new ones (which all do).
+    const terms = (kept: Int32Array | null): TermDictionary<T> => {
+      let keptBase: Int32Array | null = null;
+      if (kept && kept.length < termCount) {
+        let n = 0;
+        while (n < kept.length && kept[n] < baseCount) n++;
+        keptBase = kept.slice(0, n);
+      }
+      return new ExtendedDictionary(field.dictionary, keptBase, appended);
+    };
     const count = previousOf.length;
     const lengths = new Uint32Array(count);
     for (let d = 0; d < count; d++) lengths[d] = previousOf[d] >= 0 ? field.lengths[previousOf[d]] : own.lengths[freshRow[d]];
@@ -330,19 +336,20 @@ export function updateFields(
     if (newOf) {
       const fresh = invert(own, ownTerms.length).postings;
       for (let i = 0; i < fresh.docs.length; i++) fresh.docs[i] = freshDoc[fresh.docs[i]];
-      const coded = mergeCoded(field.coded(), newOf, fresh, idOf, terms.length);
+      const coded = mergeCoded(field.coded(), newOf, fresh, idOf, termCount);
       return {
-        terms: pick(terms, coded.kept.length === terms.length ? null : coded.kept),
+        terms: terms(coded.kept),
+        kind,
         postings: { offsets: coded.offsets, docs: new Int32Array(0), tfs: new Uint16Array(0), lengths, avgLength: averageLength(lengths) },
         coded: { bytes: coded.bytes, starts: coded.starts },
       };
     }
-    const { postings, kept } = invertRows(field.postings(), own, idOf, terms.length, lengths, previousOf, freshRow);
-    return { terms: pick(terms, kept), postings };
+    const { postings, kept } = invertRows(field.postings(), own, idOf, termCount, lengths, previousOf, freshRow);
+    return { terms: terms(kept), kind, postings };
   };
   return {
-    words: update(base.words, forward.words, session.stems),
-    grams: update(base.grams, forward.grams, session.grams),
-    pairs: update(base.pairs, forward.pairs, session.pairTerms()),
+    words: update(base.words, forward.words, session.stems, 'strings'),
+    grams: update(base.grams, forward.grams, session.grams, 'numbers'),
+    pairs: update(base.pairs, forward.pairs, session.pairTerms(), 'strings'),
   };
 }

@@ -1,7 +1,7 @@
 import { queryTerms, terms, words } from '../text/tokenize.js';
 import { FIELD_NAMES, buildFields, updateFields, type BuiltField, type FieldName, type Postings } from './lexicalFields.js';
 import { GRAM, pushGramHashes } from './lexicalTokens.js';
-import { ListDictionary, StoredNumberDictionary, StoredStringDictionary, encodeNumberTerms, encodeStringTerms, type TermDictionary } from './termDictionary.js';
+import { ListDictionary, StoredNumberDictionary, StoredStringDictionary, type EncodedTerms, type TermDictionary } from './termDictionary.js';
 import { decodeTerm, encodeTermPostings } from './postingCodec.js';
 
 /**
@@ -104,7 +104,8 @@ class Bm25Field<T extends string | number> {
   }
 
   static fromBuilt<T extends string | number>(built: BuiltField<T>): Bm25Field<T> {
-    return new Bm25Field(new ListDictionary(built.terms, built.ids), { ...built.postings, coded: built.coded });
+    const terms = Array.isArray(built.terms) ? new ListDictionary(built.terms, built.kind, built.ids) : built.terms;
+    return new Bm25Field(terms, { ...built.postings, coded: built.coded });
   }
 
   ensure(id: number): void {
@@ -148,6 +149,15 @@ class Bm25Field<T extends string | number> {
   /** Terms in id order. */
   keys(): readonly T[] {
     return this.terms.keys();
+  }
+
+  /** The terms in their saved form. */
+  encodedTerms(): EncodedTerms {
+    return this.terms.encoded();
+  }
+
+  get dictionary(): TermDictionary<T> {
+    return this.terms;
   }
 
   get termCount(): number {
@@ -255,8 +265,7 @@ export class LexicalIndex {
       previousOf[i] = known ? known.chunks[known.next < known.chunks.length ? known.next++ : 0] : -1;
     }
     const baseField = <T extends string | number>(field: Bm25Field<T>) => ({
-      terms: field.keys(),
-      idOf: (term: T) => field.idOf(term),
+      dictionary: field.dictionary,
       lengths: field.lengths,
       coded: () => ({ offsets: field.offsets, ...field.codedPostings() }),
       postings: () => field.postings(),
@@ -301,23 +310,21 @@ export class LexicalIndex {
     const fields: LexicalHeader['fields'] = {} as LexicalHeader['fields'];
     for (const name of FIELD_NAMES) {
       const field = this[name] as Bm25Field<string | number>;
-      const keys = field.keys();
-      if (name === 'grams') {
-        const { keys: stored, table } = encodeNumberTerms(keys as readonly number[]);
-        add(`${name}.keys`, raw(stored));
-        add(`${name}.table`, raw(table));
+      const terms = field.encodedTerms();
+      if ((terms.kind === 'numbers') !== (name === 'grams')) throw new Error(`lexical index: field ${name} has the wrong kind of terms`);
+      if (terms.kind === 'numbers') {
+        add(`${name}.keys`, raw(terms.keys));
       } else {
-        const { block, starts, table } = encodeStringTerms(keys as readonly string[]);
-        add(`${name}.keys`, block);
-        add(`${name}.keyStarts`, raw(starts));
-        add(`${name}.table`, raw(table));
+        add(`${name}.keys`, terms.block);
+        add(`${name}.keyStarts`, raw(terms.starts));
       }
+      add(`${name}.table`, raw(terms.table));
       add(`${name}.offsets`, raw(field.offsets));
       const coded = field.codedPostings();
       add(`${name}.starts`, raw(coded.starts));
       add(`${name}.postings`, coded.bytes);
       add(`${name}.lengths`, raw(field.lengths));
-      fields[name] = { terms: keys.length, postings: field.offsets[field.offsets.length - 1], avgLength: field.avgLength };
+      fields[name] = { terms: field.termCount, postings: field.offsets[field.offsets.length - 1], avgLength: field.avgLength };
     }
     const header: LexicalHeader = { version: LEXICAL_FORMAT, gram: GRAM, k1: K1, b: B, count: this.sources.length, fields, sections };
     let json = new TextEncoder().encode(JSON.stringify(header));
@@ -386,11 +393,11 @@ export class LexicalIndex {
       return new StoredStringDictionary(block, starts, table(`${name}.table`, terms));
     };
     const listedTerms = (name: FieldName, terms: number): TermDictionary<string> | TermDictionary<number> => {
-      if (name === 'grams') return new ListDictionary(Array.from(typed(`${name}.keys`, Int32Array, terms)));
+      if (name === 'grams') return new ListDictionary(Array.from(typed(`${name}.keys`, Int32Array, terms)), 'numbers');
       const text = new TextDecoder('utf-8', { fatal: true }).decode(section(`${name}.keys`));
       const keys = terms === 0 ? [] : text.split('\n');
       if (keys.length !== terms) throw new Error(`lexical index: field ${name} has ${keys.length} terms, not ${terms}`);
-      return new ListDictionary(keys);
+      return new ListDictionary(keys, 'strings');
     };
     const field = <T extends string | number>(name: FieldName): Bm25Field<T> => {
       const f = header.fields?.[name];

@@ -9,15 +9,27 @@ export interface TermDictionary<T extends string | number> {
   idOf(term: T): number | undefined;
   /** The terms by id (decoded on first call for a loaded dictionary). */
   keys(): readonly T[];
+  /** The saved form (`encodeStringTerms` / `encodeNumberTerms`'s), made or as read. */
+  encoded(): EncodedTerms;
+}
+
+export type EncodedTerms = { kind: 'strings'; block: Uint8Array; starts: Uint32Array; table: Int32Array } | { kind: 'numbers'; keys: Int32Array; table: Int32Array };
+
+function encode(terms: readonly (string | number)[], kind: EncodedTerms['kind']): EncodedTerms {
+  return kind === 'numbers' ? { kind, ...encodeNumberTerms(terms as readonly number[]) } : { kind, ...encodeStringTerms(terms as readonly string[]) };
 }
 
 export class ListDictionary<T extends string | number> implements TermDictionary<T> {
   private ids?: Map<T, number>;
   constructor(
     private readonly terms: T[],
+    private readonly kind: EncodedTerms['kind'],
     ids?: Map<T, number>,
   ) {
     this.ids = ids;
+  }
+  encoded(): EncodedTerms {
+    return encode(this.terms, this.kind);
   }
   get size(): number {
     return this.terms.length;
@@ -102,6 +114,9 @@ export class StoredStringDictionary implements TermDictionary<string> {
   get size(): number {
     return this.starts.length - 1;
   }
+  encoded(): EncodedTerms {
+    return { kind: 'strings', block: this.block, starts: this.starts, table: this.table };
+  }
   idOf(term: string): number | undefined {
     const bytes = encoder.encode(term);
     const mask = this.table.length - 1;
@@ -142,6 +157,9 @@ export class StoredNumberDictionary implements TermDictionary<number> {
   get size(): number {
     return this.stored.length;
   }
+  encoded(): EncodedTerms {
+    return { kind: 'numbers', keys: this.stored, table: this.table };
+  }
   idOf(term: number): number | undefined {
     const mask = this.table.length - 1;
     let slot = mix(term) & mask;
@@ -156,5 +174,108 @@ export class StoredNumberDictionary implements TermDictionary<number> {
   keys(): readonly number[] {
     this.list ??= Array.from(this.stored);
     return this.list;
+  }
+}
+
+/**
+ * The terms of an updated field: a previous dictionary's (all, or those `keptBase` lists, in order) followed by
+ * `appended`. Lookups go through the previous dictionary (no term decoded), and its saved form is extended byte for
+ * byte rather than made again from strings.
+ */
+export class ExtendedDictionary<T extends string | number> implements TermDictionary<T> {
+  /** Previous id → id here, or -1 for a dropped term. */
+  private readonly fromBase: Int32Array | null;
+  private readonly appendedIds: Map<T, number>;
+  private list?: T[];
+
+  constructor(
+    private readonly base: TermDictionary<T>,
+    private readonly keptBase: Int32Array | null,
+    private readonly appended: T[],
+  ) {
+    if (keptBase) {
+      this.fromBase = new Int32Array(base.size).fill(-1);
+      keptBase.forEach((id, k) => (this.fromBase![id] = k));
+    } else {
+      this.fromBase = null;
+    }
+    this.appendedIds = new Map(appended.map((term, i) => [term, this.baseCount + i]));
+  }
+
+  private get baseCount(): number {
+    return this.keptBase ? this.keptBase.length : this.base.size;
+  }
+
+  get size(): number {
+    return this.baseCount + this.appended.length;
+  }
+
+  idOf(term: T): number | undefined {
+    const id = this.base.idOf(term);
+    if (id !== undefined) {
+      const here = this.fromBase ? this.fromBase[id] : id;
+      if (here >= 0) return here;
+    }
+    return this.appendedIds.get(term);
+  }
+
+  keys(): readonly T[] {
+    if (!this.list) {
+      const all = this.base.keys();
+      const kept = this.keptBase ? Array.from(this.keptBase, (id) => all[id]) : all.slice();
+      this.list = kept.concat(this.appended);
+    }
+    return this.list;
+  }
+
+  encoded(): EncodedTerms {
+    const base = this.base.encoded();
+    const size = this.size;
+    if (base.kind === 'numbers') {
+      const keys = new Int32Array(size);
+      if (this.keptBase) this.keptBase.forEach((id, k) => (keys[k] = base.keys[id]));
+      else keys.set(base.keys);
+      keys.set(this.appended as unknown as number[], this.baseCount);
+      const reuse = !this.keptBase && base.table.length === tableSize(size);
+      const table = reuse ? base.table.slice() : new Int32Array(tableSize(size));
+      for (let t = reuse ? this.baseCount : 0; t < size; t++) place(table, mix(keys[t]), t);
+      return { kind: 'numbers', keys, table };
+    }
+    // Strings: the kept terms' bytes copied, the appended ones encoded; all joined by line breaks.
+    const added = encoder.encode((this.appended as unknown as string[]).join('\n'));
+    const keptIds = this.keptBase;
+    const baseCount = this.baseCount;
+    const termBytes = (id: number) => base.starts[id + 1] - 1 - base.starts[id];
+    let total = added.length + (baseCount > 0 && this.appended.length > 0 ? 1 : 0);
+    if (keptIds) for (let k = 0; k < baseCount; k++) total += termBytes(keptIds[k]) + (k > 0 ? 1 : 0);
+    else total += base.block.length;
+    const block = new Uint8Array(total);
+    const starts = new Uint32Array(size + 1);
+    let at = 0;
+    if (keptIds) {
+      for (let k = 0; k < baseCount; k++) {
+        if (k > 0) block[at++] = 0x0a;
+        starts[k] = at;
+        const from = base.starts[keptIds[k]];
+        block.set(base.block.subarray(from, from + termBytes(keptIds[k])), at);
+        at += termBytes(keptIds[k]);
+      }
+    } else {
+      block.set(base.block, 0);
+      starts.set(base.starts.subarray(0, baseCount), 0);
+      at = base.block.length;
+    }
+    if (this.appended.length > 0) {
+      if (baseCount > 0) block[at++] = 0x0a;
+      block.set(added, at);
+      let t = baseCount;
+      starts[t] = at;
+      for (let i = 0; i < added.length; i++) if (added[i] === 0x0a) starts[++t] = at + i + 1;
+    }
+    starts[size] = size ? total + 1 : 0;
+    const reuse = !keptIds && base.table.length === tableSize(size);
+    const table = reuse ? base.table.slice() : new Int32Array(tableSize(size));
+    for (let t = reuse ? baseCount : 0; t < size; t++) place(table, hashBytes(block, starts[t], starts[t + 1] - 1), t);
+    return { kind: 'strings', block, starts, table };
   }
 }
