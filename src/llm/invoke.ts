@@ -1,5 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
+import type { PromptMessage } from './prompts.js';
 import { oneLine } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, retryAfterMs, retryDelayMs, type RetryPolicy } from './retry.js';
 
@@ -38,6 +39,13 @@ function classify(error: unknown): LlmCallError {
 
 const retryable = (e: LlmCallError) => e.kind === 'rate-limited' || e.kind === 'server error';
 
+/** LangChain's messages for a prompt (loaded here, on the first call to a model, not when the bot starts). */
+async function toLangChain(messages: readonly (PromptMessage | BaseMessage)[]): Promise<BaseMessage[]> {
+  const { AIMessage, HumanMessage, SystemMessage, isBaseMessage } = await import('@langchain/core/messages');
+  const make = { system: SystemMessage, human: HumanMessage, ai: AIMessage } as const;
+  return messages.map((m) => (isBaseMessage(m) ? m : new make[m.role](m.content)));
+}
+
 async function invokeOnce(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -65,8 +73,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Retry-After), all within `timeoutMs`: each attempt gets what is left of it, and a wait that would end past
  * it is not started. Throws LlmCallError.
  */
-export async function invokeChat(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<string> {
+export async function invokeChat(
+  model: BaseChatModel,
+  prompt: readonly (PromptMessage | BaseMessage)[],
+  timeoutMs: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  const messages = await toLangChain(prompt);
   for (let attempt = 1; ; attempt++) {
     try {
       return await invokeOnce(model, messages, Math.max(1, deadline - Date.now()));

@@ -1,7 +1,19 @@
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { Language } from '../text/language.js';
 
 /** Every prompt the bot sends to a language model, in one readable place. */
+
+/**
+ * One message of a prompt. Plain data, turned into LangChain's message classes only when a model is called
+ * (src/llm/invoke.ts): the offline bot never loads @langchain/core for its prompts.
+ */
+export interface PromptMessage {
+  role: 'system' | 'human' | 'ai';
+  content: string;
+}
+
+const system = (content: string): PromptMessage => ({ role: 'system', content });
+const human = (content: string): PromptMessage => ({ role: 'human', content });
+const ai = (content: string): PromptMessage => ({ role: 'ai', content });
 
 /** What the model must reply, alone, when the passages do not answer the question. */
 export const NOT_IN_BRIEFING = 'NOT_IN_BRIEFING';
@@ -49,19 +61,19 @@ Rules:
 - When you quote the passages, quote them in their own language; write the rest of the answer in the language asked for.
 - ${DATA_RULE}`;
 
-export function answerMessages(question: string, passages: NumberedPassage[], language: Language): BaseMessage[] {
+export function answerMessages(question: string, passages: NumberedPassage[], language: Language): PromptMessage[] {
   return [
-    new SystemMessage(ANSWER_SYSTEM),
-    new HumanMessage(`Passages:\n${formatPassages(passages)}\n\nQuestion: ${question}\n\nAnswer in ${LANGUAGE_NAME[language]}, citing [n] after each claim.`),
+    system(ANSWER_SYSTEM),
+    human(`Passages:\n${formatPassages(passages)}\n\nQuestion: ${question}\n\nAnswer in ${LANGUAGE_NAME[language]}, citing [n] after each claim.`),
   ];
 }
 
 const CONDENSE_SYSTEM = `Rewrite the user's last question as one standalone question that can be understood without the conversation.
 Keep its language. Do not answer it. Reply with the question only.`;
 
-export function condenseMessages(history: { question: string; answer?: string }[], question: string): BaseMessage[] {
-  const turns = history.flatMap((t) => [new HumanMessage(t.question), ...(t.answer ? [new AIMessage(t.answer)] : [])]);
-  return [new SystemMessage(CONDENSE_SYSTEM), ...turns, new HumanMessage(`Last question: ${question}`)];
+export function condenseMessages(history: { question: string; answer?: string }[], question: string): PromptMessage[] {
+  const turns = history.flatMap((t) => [human(t.question), ...(t.answer ? [ai(t.answer)] : [])]);
+  return [system(CONDENSE_SYSTEM), ...turns, human(`Last question: ${question}`)];
 }
 
 const SUMMARY_STYLE_RULES = {
@@ -71,34 +83,34 @@ const SUMMARY_STYLE_RULES = {
 } as const;
 
 /** For summaries (issue 4): a cited summary of numbered passages. */
-export function summaryMessages(passages: NumberedPassage[], style: keyof typeof SUMMARY_STYLE_RULES, language: Language, topic?: string): BaseMessage[] {
+export function summaryMessages(passages: NumberedPassage[], style: keyof typeof SUMMARY_STYLE_RULES, language: Language, topic?: string): PromptMessage[] {
   const focus = topic ? ` Focus on: ${topic}.` : '';
   return [
-    new SystemMessage(
+    system(
       `You summarise a briefing using ONLY the numbered passages given. Cite [n] after every claim; cite only numbers that exist. Never add outside knowledge. ${SUMMARY_STYLE_RULES[style]} ${DATA_RULE}`,
     ),
-    new HumanMessage(`Passages:\n${formatPassages(passages)}\n\nSummarise them in ${LANGUAGE_NAME[language]}.${focus}`),
+    human(`Passages:\n${formatPassages(passages)}\n\nSummarise them in ${LANGUAGE_NAME[language]}.${focus}`),
   ];
 }
 
 /** Summaries, map step (issue 4): notes on one part of a briefing too large for one prompt. Numbers are global. */
-export function summaryMapMessages(passages: NumberedPassage[], language: Language, topic?: string): BaseMessage[] {
+export function summaryMapMessages(passages: NumberedPassage[], language: Language, topic?: string): PromptMessage[] {
   const focus = topic ? ` Only what concerns: ${topic}.` : '';
   return [
-    new SystemMessage(
+    system(
       `You take notes on part of a briefing using ONLY the numbered passages given. Write up to six short notes, one per line, starting with "- ", each ending with the [n] of the passages it comes from. Cite only numbers that exist. Never add outside knowledge.${focus} ${DATA_RULE}`,
     ),
-    new HumanMessage(`Passages:\n${formatPassages(passages)}\n\nWrite the notes in ${LANGUAGE_NAME[language]}.`),
+    human(`Passages:\n${formatPassages(passages)}\n\nWrite the notes in ${LANGUAGE_NAME[language]}.`),
   ];
 }
 
 /** Summaries, reduce step (issue 4): the final summary from the cited notes of every part. */
-export function summaryReduceMessages(notes: string[], style: keyof typeof SUMMARY_STYLE_RULES, language: Language, topic?: string): BaseMessage[] {
+export function summaryReduceMessages(notes: string[], style: keyof typeof SUMMARY_STYLE_RULES, language: Language, topic?: string): PromptMessage[] {
   const focus = topic ? ` Focus on: ${topic}.` : '';
   return [
-    new SystemMessage(
+    system(
       `You write a summary of a briefing from notes that cite its passages as [n]. Keep the [n] of every note you use, after each claim; never invent numbers or facts. ${SUMMARY_STYLE_RULES[style]} ${DATA_RULE}`,
     ),
-    new HumanMessage(`Notes:\n${formatNotes(notes)}\n\nWrite the summary in ${LANGUAGE_NAME[language]}.${focus}`),
+    human(`Notes:\n${formatNotes(notes)}\n\nWrite the summary in ${LANGUAGE_NAME[language]}.${focus}`),
   ];
 }
