@@ -188,7 +188,7 @@ const fields = {
   THREAD_HISTORY_TURNS: withDefault(wholeNumber(0, 20), 4),
   DATA_DB_FILE: withDefault(text(), 'data/briefing.db'),
   ANSWER_LOG_RETENTION_DAYS: withDefault(wholeNumber(1, 3650), 30),
-  ANSWER_WORKERS: withDefault(wholeNumber(0, 16), 1),
+  ANSWER_WORKERS: withDefault(wholeNumber(0, 16), 0),
   // Running at scale (README "Running at scale")
   DATABASE_URL: postgresUrl(),
   SHARD_COUNT: shardCount(),

@@ -12,6 +12,8 @@ import { loadDiscordConfig } from '../src/discord/config.js';
 import { createLogger } from '../src/discord/logger.js';
 import { createBriefingBot, type BriefingBot } from '../src/discord/bot.js';
 import { MainThreadAnswerer } from '../src/workers/mainThreadAnswerer.js';
+import { AnswerPool } from '../src/workers/answerPool.js';
+import { openBot } from '../src/discord/start.js';
 import { PendingAcks } from '../src/discord/pendingAcks.js';
 import type { QuestionAnswerer } from '../src/workers/answerPool.js';
 import type { AnswerResult } from '../src/answer/types.js';
@@ -238,5 +240,37 @@ describe('the bot answering on its main thread', () => {
       if (answer.abstained) expect(embed.title).toMatch(/^Not in the briefing/);
       else expect(embed.fields[0].value.replace(/\\(.)/g, '$1')).toContain(answer.citations[0].quote.slice(0, 40));
     });
+  });
+});
+
+describe('openBot (what npm start runs)', () => {
+  it('answers on the main thread by default, in worker threads when ANSWER_WORKERS is set', async () => {
+    const project = await tempProject();
+    const fake = await FakeDiscord.start();
+    try {
+      const base = {
+        SEEDS_DIR: project.seeds,
+        VECTORSTORE_DIR: project.store,
+        DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_URL: fake.apiUrl,
+        WATCH_SEEDS: 'false',
+      };
+      const log = createLogger({ level: 'silent', secrets: [fake.token], logContent: false, destination: new PassThrough() });
+      for (const [extra, kind] of [[{}, MainThreadAnswerer], [{ ANSWER_WORKERS: '1' }, AnswerPool]] as const) {
+        const env = { ...base, ...extra };
+        const bot = await openBot(env, log, loadDiscordConfig(env, project.root));
+        try {
+          expect(bot.ctx.engine).toBeInstanceOf(kind);
+          const answer = await bot.ctx.engine.ask(QUESTIONS[0]);
+          expect(answer.citations.length).toBeGreaterThan(0);
+        } finally {
+          await bot.shutdown('test done');
+        }
+      }
+    } finally {
+      await fake.close();
+      await project.cleanup();
+    }
   });
 });

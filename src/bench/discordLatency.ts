@@ -11,7 +11,7 @@ import { loadSentencePool, makeBenchDocuments, writeBenchDocuments } from './cor
  * Discord latency: the bot runs as its own process (as `npm start` would) against the stand-in Discord; the
  * stand-in sends `/ask` interactions, `concurrency` at a time, and times from sending INTERACTION_CREATE to the
  * acknowledgement (callback type 5) and to the final answer (PATCH of @original). RSS is the bot process's
- * resident memory once it is ready (worker threads included). Each run answers in process (ANSWER_WORKERS=0) and
+ * resident memory once it is ready (worker threads included). Each run answers in process (ANSWER_WORKERS=0, the default) and
  * with answer workers, one bot after the other, so the figures sit side by side.
  */
 
@@ -77,7 +77,7 @@ export function formatDiscordComparison(comparison: DiscordComparison): string {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of comparison.runs) {
-    const mode = r.answerWorkers === 0 ? 'main thread (ANSWER_WORKERS=0)' : `${r.answerWorkers} worker${r.answerWorkers > 1 ? 's' : ''} (ANSWER_WORKERS=${r.answerWorkers})`;
+    const mode = r.answerWorkers === 0 ? 'main thread (ANSWER_WORKERS=0, default)' : `${r.answerWorkers} worker${r.answerWorkers > 1 ? 's' : ''} (ANSWER_WORKERS=${r.answerWorkers})`;
     lines.push(`| ${mode} | ${r.ackP50} ms | ${r.ackP99} ms | ${r.finalP50} ms | ${r.finalP99} ms | ${r.rssMb} MB | ${r.rssAfterMb} MB |`);
   }
   return lines.join('\n');
