@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import { chunkId, chunkOfSentences, type Chunk, type IndexedDocument } from '../chunk/chunker.js';
 import type { HashingIdf } from '../embed/hashingEmbeddings.js';
 import type { Span } from '../text/sentences.js';
+import { TimeSlice } from '../util/timeSlice.js';
 
 /**
  * The files of one store generation, and how the briefing is encoded in them. The text is kept once: each
@@ -33,22 +34,69 @@ interface ChunkTable {
   label: number[];
 }
 
+/**
+ * One document per line (`[`, the documents each on a line of their own, `]`): still one JSON array, and a loader
+ * can parse it a document at a time, letting the event loop run between them. JSON.stringify escapes every
+ * newline inside strings, so a raw newline only ever separates documents.
+ */
 export function encodeDocuments(documents: IndexedDocument[]): string {
-  const stored: StoredDocument[] = documents.map((d) => ({ ...d, sentences: d.sentences.flatMap((s) => [s.start, s.end]) }));
-  return JSON.stringify(stored);
+  const lines = documents.map((d) => JSON.stringify({ ...d, sentences: d.sentences.flatMap((s) => [s.start, s.end]) } satisfies StoredDocument));
+  return `[\n${lines.join(',\n')}\n]`;
+}
+
+/** A stored document back as an indexed one (sentences as spans); throws on anything malformed. */
+function documentOf(value: unknown): IndexedDocument {
+  const d = value as StoredDocument;
+  if (typeof d?.source !== 'string' || typeof d.content !== 'string' || !Array.isArray(d.sentences) || d.sentences.length % 2) {
+    throw new Error('documents are malformed');
+  }
+  const flat = d.sentences;
+  const sentences: Span[] = new Array<Span>(flat.length / 2);
+  for (let i = 0; i < sentences.length; i++) sentences[i] = { start: flat[2 * i], end: flat[2 * i + 1] };
+  // The parsed object is this function's own: its sentences are replaced rather than the document copied.
+  (d as unknown as IndexedDocument).sentences = sentences;
+  return d as unknown as IndexedDocument;
 }
 
 export function decodeDocuments(json: string): IndexedDocument[] {
-  const stored = JSON.parse(json) as StoredDocument[];
+  const stored = JSON.parse(json) as unknown;
   if (!Array.isArray(stored)) throw new Error('documents are malformed');
-  return stored.map((d) => {
-    if (typeof d?.source !== 'string' || typeof d.content !== 'string' || !Array.isArray(d.sentences) || d.sentences.length % 2) {
+  return stored.map(documentOf);
+}
+
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+
+/**
+ * `documents.json` as read from disk, decoded a document at a time (see `encodeDocuments`) so a large briefing
+ * does not hold the event loop for one long JSON.parse. A file written on a single line (stores before this
+ * layout) is parsed whole.
+ */
+export async function decodeDocumentsFile(bytes: Uint8Array): Promise<IndexedDocument[]> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = buffer.byteLength;
+  const lineLayout = n >= 4 && buffer[0] === 0x5b && buffer[1] === NEWLINE && buffer[n - 2] === NEWLINE && buffer[n - 1] === 0x5d;
+  if (!lineLayout) return decodeDocuments(buffer.toString('utf8'));
+  const documents: IndexedDocument[] = [];
+  const last = n - 2; // the newline before the closing bracket
+  const slice = new TimeSlice();
+  for (let at = 2; at < last; ) {
+    const newline = buffer.indexOf(NEWLINE, at);
+    const end = newline < 0 || newline > last ? last : newline;
+    // Every document line but the last ends with a comma, as in the JSON array it is.
+    const more = end < last;
+    if (more !== (buffer[end - 1] === COMMA)) throw new Error('documents are malformed');
+    let value: unknown;
+    try {
+      value = JSON.parse(buffer.toString('utf8', at, more ? end - 1 : end));
+    } catch {
       throw new Error('documents are malformed');
     }
-    const sentences: Span[] = [];
-    for (let i = 0; i < d.sentences.length; i += 2) sentences.push({ start: d.sentences[i], end: d.sentences[i + 1] });
-    return { ...d, sentences };
-  });
+    documents.push(documentOf(value));
+    at = end + 1;
+    if (slice.due()) await slice.pause();
+  }
+  return documents;
 }
 
 /**
@@ -91,26 +139,58 @@ function sentenceAt(sentences: Span[], start: number): number {
 
 /** The chunks back, their text sliced from the documents; throws on anything out of range. */
 export function decodeChunks(json: string, documents: IndexedDocument[]): { chunks: Chunk[]; pointOf: Int32Array } {
+  const decoder = chunkDecoder(json, documents);
+  decoder.decode(decoder.count);
+  return decoder.result;
+}
+
+/** `decodeChunks`, a slice at a time between turns of the event loop. */
+export async function decodeChunksSliced(json: string, documents: IndexedDocument[]): Promise<{ chunks: Chunk[]; pointOf: Int32Array }> {
+  const decoder = chunkDecoder(json, documents);
+  const slice = new TimeSlice();
+  while (decoder.decode(256)) {
+    if (slice.due()) await slice.pause();
+  }
+  return decoder.result;
+}
+
+/** Decodes the chunk table a few rows per `decode(rows)` call (false once all are done). */
+function chunkDecoder(json: string, documents: IndexedDocument[]) {
   const t = JSON.parse(json) as ChunkTable;
   const n = t?.ids?.length;
   const columns = [t?.doc, t?.start, t?.end, t?.firstSentence, t?.sentenceCount, t?.label];
   if (!Array.isArray(t?.ids) || columns.some((col) => !Array.isArray(col) || col.length !== n)) throw new Error('chunk list is malformed');
   const chunks: Chunk[] = new Array<Chunk>(n);
   const pointOf = new Int32Array(n);
-  const ordinals = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const doc = documents[t.doc[i]];
-    const [start, end, first, count, label] = [t.start[i], t.end[i], t.firstSentence[i], t.sentenceCount[i], t.label[i]];
-    if (!doc || !(start >= 0 && start < end && end <= doc.content.length) || !(first >= 0 && count > 0 && first + count <= doc.sentences.length) || !(label >= 0)) {
-      throw new Error(`chunk ${i} is out of range`);
-    }
-    const ordinal = ordinals.get(t.doc[i]) ?? 0;
-    ordinals.set(t.doc[i], ordinal + 1);
-    chunks[i] = chunkOfSentences(doc, first, first + count - 1, ordinal, t.ids[i]);
-    if (chunks[i].start !== start || chunks[i].end !== end) throw new Error(`chunk ${i} does not match its sentences`);
-    pointOf[i] = label;
-  }
-  return { chunks, pointOf };
+  const ordinals = new Int32Array(documents.length);
+  let i = 0;
+  return {
+    count: n,
+    result: { chunks, pointOf },
+    decode(rows: number): boolean {
+      for (const stop = Math.min(n, i + rows); i < stop; i++) {
+        const d = t.doc[i];
+        const doc = documents[d];
+        const start = t.start[i];
+        const end = t.end[i];
+        const first = t.firstSentence[i];
+        const count = t.sentenceCount[i];
+        const label = t.label[i];
+        if (
+          !doc || !Number.isInteger(d) || !(start >= 0 && start < end && end <= doc.content.length) ||
+          !(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count > 0 && first + count <= doc.sentences.length) ||
+          !(Number.isInteger(label) && label >= 0 && label <= 0x7fffffff) || typeof t.ids[i] !== 'string'
+        ) {
+          throw new Error(`chunk ${i} is out of range`);
+        }
+        const chunk = chunkOfSentences(doc, first, first + count - 1, ordinals[d]++, t.ids[i]);
+        if (chunk.start !== start || chunk.end !== end) throw new Error(`chunk ${i} does not match its sentences`);
+        chunks[i] = chunk;
+        pointOf[i] = label;
+      }
+      return i < n;
+    },
+  };
 }
 
 /** Checks stored chunk ids against their offsets (a cheap spot check: ids are hashes of source and offsets). */

@@ -1,18 +1,22 @@
-import { promises as fs } from 'node:fs';
-
 /**
- * The stored vectors of an hnswlib index file, read once at load into one Float32Array, by label. Hybrid search
- * re-scores lexical-only candidates exactly, and reading a point out of hnswlib (`getPoint`) builds a JS array of
- * every dimension: 80–210 µs each, ~35 per query at 10k chunks, most of the search's cold cost.
+ * The stored vectors of an hnswlib index file, kept in memory at load, by label. Hybrid search re-scores
+ * lexical-only candidates exactly, and reading a point out of hnswlib (`getPoint`) builds a JS array of every
+ * dimension: 80–210 µs each, ~35 per query at 10k chunks, most of the search's cold cost.
  *
  * The file is hnswlib's `saveIndex` layout (hnswalg.h, as hnswlib-node 3 writes it): a 96-byte header of
  * size_t/int fields, then `cur_element_count` fixed-size level-0 records, each with its links, the vector at
  * `offsetData`, and the label (size_t) at `labelOffset`. hnswlib-node's cosine space stores vectors normalised,
  * as `getPoint` returns them. Anything that does not add up returns null, and search falls back to `getPoint`.
+ *
+ * The vectors are views into the file's bytes as read (the load reads the file once, for its checksum and for
+ * this), not copies: every record size and offset in the layout is a multiple of 4, so a 4-byte aligned buffer
+ * gives aligned Float32Array views. The links around them stay in memory too, a few percent of the file.
  */
 const HEADER_BYTES = 96;
-/** Above this the copy is not worth its memory (a 100k-chunk store would double); `getPoint` with a bounded cache then. */
+/** Above this the file is not kept in memory (a 100k-chunk store would double); `getPoint` with a bounded cache then. */
 export const POINT_VECTORS_MAX_BYTES = 64 * 1024 * 1024;
+/** Labels are looked up in an array as long as the largest label when it is at most this many times the count. */
+const DENSE_LABELS_FACTOR = 4;
 
 export interface PointVectors {
   /** The vector hnswlib stores for `label`, or undefined when the index has no such label. */
@@ -20,47 +24,65 @@ export interface PointVectors {
   readonly count: number;
 }
 
-export function parsePointVectors(file: Buffer, dimensions: number): PointVectors | null {
-  if (file.byteLength < HEADER_BYTES) return null;
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const size = (at: number) => Number(view.getBigUint64(at, true));
+/** Whether an index file of `bytes` is worth keeping in memory for its vectors. */
+export function keepsPointVectors(bytes: number): boolean {
+  // The vectors are nearly all of the file (the links and upper layers are a few percent).
+  return bytes <= POINT_VECTORS_MAX_BYTES * 1.25;
+}
+
+export function parsePointVectors(file: Uint8Array, dimensions: number): PointVectors | null {
+  if (file.byteLength < HEADER_BYTES || !Number.isInteger(dimensions) || dimensions <= 0) return null;
+  // Aligned bytes are viewed in place; others are copied once into an aligned buffer.
+  const bytes = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+  // A size_t (little-endian uint64) at a 4-byte aligned offset, or NaN when it does not fit in 32 bits.
+  const size = (at: number) => (words[(at >>> 2) + 1] === 0 ? words[at >>> 2] : NaN);
   const count = size(16);
   const recordBytes = size(24);
   const labelOffset = size(32);
   const dataOffset = size(40);
   const vectorBytes = dimensions * 4;
-  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(recordBytes) || count < 0) return null;
-  if (dataOffset + vectorBytes > recordBytes || labelOffset + 8 > recordBytes || dataOffset % 4 !== 0) return null;
-  if (HEADER_BYTES + count * recordBytes > file.byteLength) return null;
+  if (!(count >= 0 && recordBytes > 0 && labelOffset >= 0 && dataOffset >= 0)) return null;
+  if (recordBytes % 4 !== 0 || labelOffset % 4 !== 0 || dataOffset % 4 !== 0) return null;
+  if (dataOffset + vectorBytes > recordBytes || labelOffset + 8 > recordBytes) return null;
+  if (HEADER_BYTES + count * recordBytes > bytes.byteLength) return null;
   if (count * vectorBytes > POINT_VECTORS_MAX_BYTES) return null;
-  const vectors = new Float32Array(count * dimensions);
-  const slotOf = new Map<number, number>();
+
+  const labels = new Float64Array(count);
+  let maxLabel = -1;
   for (let i = 0; i < count; i++) {
-    const record = HEADER_BYTES + i * recordBytes;
-    const label = size(record + labelOffset);
-    if (!Number.isSafeInteger(label) || slotOf.has(label)) return null;
-    slotOf.set(label, i);
-    const start = record + dataOffset;
-    // Copied out (the links around it are not needed); a buffer that is not 4-byte aligned is copied bytewise.
-    const at = file.byteOffset + start;
-    const source = at % 4 === 0 ? new Float32Array(file.buffer, at, dimensions) : new Float32Array(file.buffer.slice(at, at + vectorBytes));
-    vectors.set(source, i * dimensions);
+    const label = size(HEADER_BYTES + i * recordBytes + labelOffset);
+    // Labels are chunk-list labels (Int32Array): anything above is not an index this code wrote.
+    if (!(label <= 0x7fffffff)) return null;
+    labels[i] = label;
+    if (label > maxLabel) maxLabel = label;
   }
+  const slotOf = slotTable(labels, maxLabel);
+  if (!slotOf) return null;
+  const vectorAt = (slot: number) => new Float32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + slot * recordBytes + dataOffset, dimensions);
   return {
     count,
     get(label: number) {
-      const slot = slotOf.get(label);
-      return slot === undefined ? undefined : vectors.subarray(slot * dimensions, (slot + 1) * dimensions);
+      const slot = slotOf(label);
+      return slot < 0 ? undefined : vectorAt(slot);
     },
   };
 }
 
-/** Reads `file` (an hnswlib index) when its vectors fit the budget; null otherwise or when it can't be parsed. */
-export async function readPointVectors(file: string, dimensions: number, count: number): Promise<PointVectors | null> {
-  if (count * dimensions * 4 > POINT_VECTORS_MAX_BYTES) return null;
-  try {
-    return parsePointVectors(await fs.readFile(file), dimensions);
-  } catch {
-    return null;
+/** Label → slot, or null when a label repeats. An array when labels are dense enough (they are: chunk numbers), a Map otherwise. */
+function slotTable(labels: Float64Array, maxLabel: number): ((label: number) => number) | null {
+  if (maxLabel + 1 <= DENSE_LABELS_FACTOR * labels.length + 1024) {
+    const slots = new Int32Array(maxLabel + 1).fill(-1);
+    for (let i = 0; i < labels.length; i++) {
+      if (slots[labels[i]] !== -1) return null;
+      slots[labels[i]] = i;
+    }
+    return (label) => (Number.isInteger(label) && label >= 0 && label <= maxLabel ? slots[label] : -1);
   }
+  const slots = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) {
+    if (slots.has(labels[i])) return null;
+    slots.set(labels[i], i);
+  }
+  return (label) => slots.get(label) ?? -1;
 }

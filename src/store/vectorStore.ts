@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
+import type { HierarchicalNSW } from 'hnswlib-node';
 import { DF_BUCKETS, HashingEmbeddings } from '../embed/hashingEmbeddings.js';
 import { KnowledgeBase, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { checksumFiles, checksumMismatch } from './checksum.js';
-import { FILES, chunkIdsMatch, decodeChunks, decodeDocuments, decodeIdf, encodeChunks, encodeDocuments, encodeIdf } from './generationFiles.js';
+import { checksumFiles, checksumMismatch, readVerified, sizeMismatch, verifyFile, type FileChecksum } from './checksum.js';
+import { FILES, chunkIdsMatch, decodeChunksSliced, decodeDocumentsFile, decodeIdf, encodeChunks, encodeDocuments, encodeIdf } from './generationFiles.js';
 import { isManifest, type StoreManifest } from './manifest.js';
-import { readPointVectors } from './pointVectors.js';
+import { keepsPointVectors, parsePointVectors } from './pointVectors.js';
 import { readIndex, wrapIndex } from './vectorIndex.js';
 
 /**
@@ -130,42 +131,84 @@ async function readGenerationManifest(dir: string): Promise<StoreManifest> {
 export async function verifiedManifest(dir: string): Promise<StoreManifest> {
   const manifest = await readGenerationManifest(dir);
   // Before anything is parsed or handed to hnswlib: a damaged index file can crash the process natively.
-  if (!manifest.files || typeof manifest.files !== 'object') throw new Error('manifest lists no file checksums');
-  const damaged = await checksumMismatch(dir, manifest.files);
+  const damaged = await checksumMismatch(dir, listedFiles(manifest));
   if (damaged) throw new Error(damaged);
   return manifest;
+}
+
+/** What `loadGeneration` checks the files against: the manifest's list, which must name every file read. */
+function listedFiles(manifest: StoreManifest): Record<string, FileChecksum> {
+  if (!manifest.files || typeof manifest.files !== 'object') throw new Error('manifest lists no file checksums');
+  return manifest.files;
 }
 
 /**
  * Loads the generation in `dir`: the text comes from the store itself (never from the seed files), chunk text is
  * sliced from it. Throws if anything is missing or inconsistent.
+ *
+ * Each file is read once: its bytes are checked against the manifest and decoded from the same buffer. hnswlib
+ * reads the index file itself (it takes no buffer), on its own thread, as soon as that file's checksum has
+ * passed, while the other files are checked and decoded here; no file is parsed, nor handed to hnswlib (a damaged
+ * index can crash the process natively), before its checksum has passed. Long decodes run in slices between
+ * turns of the event loop.
  */
 export async function loadGeneration(
   dir: string,
   embeddings: Embeddings,
   options: RetrievalOptions,
-  { justWritten = false }: { justWritten?: boolean } = {},
+  { justWritten = false, manifest: known }: { justWritten?: boolean; manifest?: StoreManifest } = {},
 ): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
-  // A generation this process's build worker has just written and checksummed is not read twice for its checksums.
-  const manifest = justWritten ? await readGenerationManifest(dir) : await verifiedManifest(dir);
-  const read = (file: string) => fs.readFile(path.join(dir, file), 'utf8');
-  const documents = decodeDocuments(await read(FILES.documents));
-  const { chunks, pointOf } = decodeChunks(await read(FILES.chunks), documents);
+  const manifest = known ?? (await readGenerationManifest(dir));
+  // A generation this process's build worker has just written and checksummed is not checksummed again.
+  const files = justWritten ? null : listedFiles(manifest);
+  if (files) {
+    // Sizes first: a truncated or replaced file is found without reading anything.
+    const sizes = await sizeMismatch(dir, files);
+    if (sizes) throw new Error(sizes);
+  }
+  const entry = (name: string): FileChecksum | null => {
+    if (!files) return null;
+    const want = files[name];
+    if (!want) throw new Error(`manifest lists no checksum for ${name}`);
+    return want;
+  };
+  /** Starts reading (and checking) a file now; a failure is reported where the bytes are awaited, never unhandled. */
+  const started = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+  const read = (name: string) =>
+    started(
+      (async () => {
+        const want = entry(name);
+        return want ? readVerified(dir, name, want) : fs.readFile(path.join(dir, name));
+      })(),
+    );
+
+  const dimensions = manifest.embedding.dimensions;
+  const indexRead = manifest.chunkCount > 0 ? started(openIndex(dir, entry(FILES.index), dimensions)) : null;
+  const documentsBytes = read(FILES.documents);
+  const chunksBytes = read(FILES.chunks);
+  const idfBytes = embeddings instanceof HashingEmbeddings ? read(FILES.idf) : null;
+  const lexicalBytes = read(FILES.lexical);
+
+  const documents = await decodeDocumentsFile(await documentsBytes);
+  const { chunks, pointOf } = await decodeChunksSliced((await chunksBytes).toString('utf8'), documents);
   if (chunks.length !== manifest.chunkCount) throw new Error('chunk list does not match the manifest');
   if (!chunkIdsMatch(chunks)) throw new Error('chunk ids do not match their offsets');
   let model = embeddings;
-  if (embeddings instanceof HashingEmbeddings) {
-    model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: await decodeIdf(await fs.readFile(path.join(dir, FILES.idf)), DF_BUCKETS) });
+  if (embeddings instanceof HashingEmbeddings && idfBytes) {
+    model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: await decodeIdf(await idfBytes, DF_BUCKETS) });
   }
-  const lexical = LexicalIndex.deserialize(await fs.readFile(path.join(dir, FILES.lexical)), chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+  const lexical = LexicalIndex.deserialize(await lexicalBytes, chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
   let index = null;
   let pointVectors = null;
-  if (chunks.length > 0) {
-    const indexFile = path.join(dir, FILES.index);
-    index = await readIndex(indexFile, manifest.embedding.dimensions);
+  if (indexRead) {
+    const opened = await indexRead;
+    index = opened.index;
     const known = new Set(index.getIdsList());
     if (!pointOf.every((label) => known.has(label))) throw new Error('vector index does not match the chunk list');
-    pointVectors = await readPointVectors(indexFile, manifest.embedding.dimensions, index.getCurrentCount());
+    pointVectors = opened.bytes ? parsePointVectors(opened.bytes, dimensions) : null;
     // Checked on a point in use (not one an incremental build marked deleted) against hnswlib itself: a layout
     // it does not recognise is never used.
     if (pointVectors && !sameVector(pointVectors.get(pointOf[0]), index.getPoint(pointOf[0]))) pointVectors = null;
@@ -173,6 +216,20 @@ export async function loadGeneration(
   const kb = new KnowledgeBase(documents, chunks, wrapIndex(index, model), model, options, pointOf, lexical);
   kb.usePointVectors(pointVectors);
   return { kb, manifest };
+}
+
+/**
+ * Checks the index file (`want`, unless just written), then has hnswlib read it. A file small enough to keep its
+ * vectors in memory is read whole and checked from that buffer, which is returned for the point vectors;
+ * a larger one is checked as a stream and not kept.
+ */
+async function openIndex(dir: string, want: FileChecksum | null, dimensions: number): Promise<{ index: HierarchicalNSW; bytes: Buffer | null }> {
+  const file = path.join(dir, FILES.index);
+  const size = want ? want.bytes : (await fs.stat(file)).size;
+  let bytes: Buffer | null = null;
+  if (keepsPointVectors(size)) bytes = want ? await readVerified(dir, FILES.index, want) : await fs.readFile(file);
+  else if (want) await verifyFile(dir, FILES.index, want);
+  return { index: await readIndex(file, dimensions), bytes };
 }
 
 function sameVector(a: Float32Array | undefined, b: number[]): boolean {
