@@ -23,9 +23,10 @@ import { startLexicalBuild } from './lexicalBuild.js';
  * With `base` (the current generation, when only seeds changed) it is incremental: documents whose text is
  * unchanged keep their sentences, chunks whose text the base already has keep their vectors and HNSW points,
  * and only new text is embedded; the BM25 index is the base's updated (`LexicalIndex.update`: only new chunks are
- * tokenised, the rest of its postings carried over as saved). The hashing embedder's IDF stays the base's (frozen: every kept vector stays
- * exactly what a build with that IDF gives) until the briefing drifts past `IDF_DRIFT_LIMIT`, then a full build
- * refits it.
+ * tokenised, the rest of its postings carried over as saved). The hashing embedder's IDF stays the base's (frozen:
+ * every kept vector stays exactly what a build with that IDF gives) until the briefing drifts past
+ * `IDF_DRIFT_LIMIT`, then a full build refits it. A full build makes its BM25 index on a thread of its own
+ * (`lexicalBuild.ts`) while this one embeds.
  */
 export interface BuildRequest {
   config: CoreConfig;
