@@ -1,14 +1,13 @@
+// First: caps V8's young generation before anything else is evaluated (see src/youngGeneration.ts).
+import './youngGenerationAtStart.js';
 import { loadCoreConfig } from './config.js';
 import { runCli } from './cli/common.js';
 import { DISCORD_OFF } from './console/texts.js';
-import { keepYoungGenerationSmall } from './youngGeneration.js';
 
 /**
  * `npm start`: the Discord bot when DISCORD_TOKEN is set, otherwise the local console in this terminal.
  */
 export async function main(): Promise<void> {
-  // Before the store, LangChain and discord.js load (their loading alone would grow the young generation).
-  keepYoungGenerationSmall();
   const env = process.env;
   if (env.DISCORD_TOKEN?.trim()) {
     const { startDiscordBot } = await import('./discord/start.js');
