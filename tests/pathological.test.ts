@@ -41,7 +41,7 @@ describe('pathological seed text', () => {
     const n = Math.ceil(200_000 / (SENTENCE.length + 1));
     const p = await projectWith({ 'ulang.txt': Array(n).fill(SENTENCE).join(' ') });
     const built = await openKnowledgeBase(p.config());
-    const chunks = expectedChunks(n, SENTENCE.length, 600);
+    const chunks = expectedChunks(n, SENTENCE.length, p.config().chunkTargetChars);
     expect(built.kb.size).toBe(chunks);
     expect(built.manifest.documents[0]).toMatchObject({ sentences: n, chunks });
     // All full chunks have the same text; only the last may be shorter.

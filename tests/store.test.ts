@@ -55,7 +55,7 @@ describe('the vector store', () => {
     expect(dims.manifest.embedding.dimensions).toBe(256);
     expect((await openKnowledgeBase(p.config({ EMBEDDINGS_DIMENSIONS: '256', CHUNK_SIZE: '300' }))).rebuiltBecause).toMatch(/chunking changed/);
     const relinked = await openKnowledgeBase(p.config({ EMBEDDINGS_DIMENSIONS: '256', CHUNK_SIZE: '300', HNSW_M: '8' }));
-    expect(relinked.rebuiltBecause).toMatch(/HNSW_M 32 → 8/);
+    expect(relinked.rebuiltBecause).toMatch(/HNSW_M 16 → 8/);
     expect(relinked.manifest.hnswM).toBe(8);
     expect((await relinked.kb.search('Toshimitsu Motegi', { k: 1 }))[0].chunk.text).toContain('Motegi');
   });

@@ -3,6 +3,7 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { Chunk } from '../chunk/chunker.js';
+import { vectorBatches } from '../embed/parallelHashing.js';
 
 /**
  * The HNSW index of a briefing's chunk vectors, built whole or carried over from the previous generation.
@@ -110,9 +111,11 @@ export async function buildVectors(
 
   const labelOfVector = new Map<string, number>();
   onProgress?.(0, toEmbed.length);
-  for (let from = 0; from < toEmbed.length; from += EMBED_BATCH) {
-    const batch = toEmbed.slice(from, from + EMBED_BATCH);
-    const vectors = await embeddings.embedDocuments(batch.map((i) => chunks[i].text));
+  let done = 0;
+  // Batches may be computed on a second thread while this one inserts the previous ones (parallelHashing.ts).
+  for await (const vectors of vectorBatches(embeddings, toEmbed.map((i) => chunks[i].text), EMBED_BATCH)) {
+    const batch = toEmbed.slice(done, done + vectors.length);
+    done += vectors.length;
     // Made here, at full capacity and with our M (LangChain's addVectors would use hnswlib's defaults).
     index ??= await newIndex(vectors[0].length, toEmbed.length, m);
     vectors.forEach((vector, j) => {
@@ -128,7 +131,7 @@ export async function buildVectors(
       pointOf[chunk] = label;
       index!.addPoint(vector, label, true);
     });
-    onProgress?.(Math.min(from + EMBED_BATCH, toEmbed.length), toEmbed.length);
+    onProgress?.(done, toEmbed.length);
     // Let the bot answer (and the progress bar draw) between batches when this runs on the main thread.
     await new Promise((resolve) => setImmediate(resolve));
   }
