@@ -198,7 +198,10 @@ export class HashingEmbeddings extends Embeddings {
     if (!this.idf) return null;
     if (!this.idfTable) {
       const { documents, df } = this.idf;
-      this.idfTable = Float64Array.from(df, (n) => Math.log((documents + 1) / (n + 1)) + 1);
+      // Filled in a loop: `Float64Array.from(df, fn)` left ~9 MB of garbage in the large-object space.
+      const table = new Float64Array(df.length);
+      for (let i = 0; i < df.length; i++) table[i] = Math.log((documents + 1) / (df[i] + 1)) + 1;
+      this.idfTable = table;
     }
     return this.idfTable;
   }
