@@ -16,7 +16,7 @@ describe('the configuration schema', () => {
   });
 
   it('gives the documented defaults for an empty environment', () => {
-    expect(loadSettings({})).toMatchObject({ CHUNK_SIZE: 600, HYBRID_LEXICAL_WEIGHT: 0.99, LLM_PROVIDER: 'none', ALLOW_DMS: true, ALLOWED_GUILD_IDS: [], LOG_LEVEL: 'info', LLM_TIMEOUT_MS: 20_000 });
+    expect(loadSettings({})).toMatchObject({ CHUNK_SIZE: 1000, HNSW_M: 16, HYBRID_LEXICAL_WEIGHT: 0.99, LLM_PROVIDER: 'none', ALLOW_DMS: true, ALLOWED_GUILD_IDS: [], LOG_LEVEL: 'info', LLM_TIMEOUT_MS: 20_000 });
   });
 
   it('reads values: trimmed, case-folded choices, flags, id lists', () => {
