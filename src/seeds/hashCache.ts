@@ -47,6 +47,11 @@ export class SeedHashCache {
     return new SeedHashCache(file, entries);
   }
 
+  /** Whether anything is recorded for `path` (a scan need not `stat` a file the cache cannot answer for). */
+  knows(path: string): boolean {
+    return this.entries.has(path);
+  }
+
   /** The sha256 recorded for `path` when it still is exactly as it was then. */
   lookup(path: string, stat: Stats): string | undefined {
     const entry = this.entries.get(path);

@@ -186,33 +186,36 @@ async function readChecked(file: string, source: string, maxBytes: number, skipp
 /** Seed files are read and hashed in pieces of this size, so a large one never holds the event loop for long. */
 const HASH_PIECE_BYTES = 1024 * 1024;
 
+type HashedSeed = { sha256: string; bytes: number; stat: Stats } | { reason: string };
+
 /**
- * The sha256 of one listed file, or why it is refused (the reasons `readChecked` gives). Synchronous calls, in
- * pieces: `scanSeeds` runs them in time slices. Opened non-blocking and checked with `fstat` on the open file,
- * so a FIFO put in a file's place can't hang the read; that `fstat` is the one the hash is remembered under,
- * taken before the bytes are read (the cache's rule).
+ * The sha256 of one listed file, or why it is refused (the reasons `readChecked` gives, in its order: size
+ * first). Synchronous calls, in pieces, into `scratch`: `scanSeeds` runs them in time slices. Opened
+ * non-blocking and checked with `fstat` on the open file, so a FIFO put in a file's place can't hang the read;
+ * that `fstat` is the one the hash is remembered under, taken before the bytes are read (the cache's rule).
  */
-function* hashSeedFile(file: string, maxBytes: number): Generator<void, { sha256: string; bytes: number; stat: Stats } | { reason: string }> {
+function* hashSeedFile(file: string, maxBytes: number, scratch: Buffer): Generator<void, HashedSeed> {
   let fd: number;
   try {
     fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (error) {
-    return { reason: `unreadable (${errorCode(error)})` };
+    return { reason: statRefusal(file, maxBytes) ?? `unreadable (${errorCode(error)})` };
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return { reason: 'unreadable (not a regular file)' };
     const refused = sizeRefusal(stat.size, maxBytes);
     if (refused) return { reason: refused };
+    if (!stat.isFile()) return { reason: 'unreadable (not a regular file)' };
     const hash = createHash('sha256');
-    const piece = Buffer.allocUnsafe(Math.min(HASH_PIECE_BYTES, stat.size + 1));
     let bytes = 0;
     for (;;) {
-      const read = readSync(fd, piece, 0, piece.byteLength, null);
+      const read = readSync(fd, scratch, 0, scratch.byteLength, null);
       if (read === 0) break;
       bytes += read;
       if (bytes > maxBytes) return { reason: tooLarge(bytes, maxBytes) };
-      hash.update(piece.subarray(0, read));
+      hash.update(scratch.subarray(0, read));
+      // A short read of a regular file is its end: no second call to hear it (a file still growing is hashed as it was).
+      if (read < scratch.byteLength && bytes === stat.size) break;
       yield;
     }
     if (bytes === 0) return { reason: EMPTY };
@@ -222,6 +225,23 @@ function* hashSeedFile(file: string, maxBytes: number): Generator<void, { sha256
   } finally {
     closeSync(fd);
   }
+}
+
+/** The size refusal of a file that could not be opened, when `stat` can still see it (an unreadable empty file is "empty"). */
+function statRefusal(file: string, maxBytes: number): string | null {
+  try {
+    return sizeRefusal(statSync(file).size, maxBytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Names seed files as `toSource` does, without `path.relative` for each of thousands of files under the seeds folder. */
+function sourceNamer(rootDir: string, seedsDir: string): (file: string) => string {
+  const prefix = seedsDir.endsWith(path.sep) ? seedsDir : seedsDir + path.sep;
+  const base = toSource(rootDir, seedsDir);
+  if (base === '' || base.startsWith('..') || path.isAbsolute(base)) return (file) => toSource(rootDir, file);
+  return (file) => (file.startsWith(prefix) ? `${base}/${file.slice(prefix.length).split(path.sep).join('/')}` : toSource(rootDir, file));
 }
 
 /**
@@ -242,28 +262,22 @@ export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = pr
     return { files, skipped: [{ source: toSource(rootDir, seedsDir), reason: 'seeds folder not found' }] };
   }
   const listed = await listSeedFiles(seedsDir, skipped, rootDir);
+  const sourceOf = sourceNamer(rootDir, seedsDir);
+  const scratch = Buffer.allocUnsafeSlow(HASH_PIECE_BYTES);
   const slice = new TimeSlice();
   for (const file of listed) {
     if (slice.due()) await slice.pause();
-    const source = toSource(rootDir, file);
-    let stat: Stats | null = null;
-    try {
-      stat = statSync(file);
-    } catch {
-      // reported by the read below, with its reason
+    const source = sourceOf(file);
+    // A file the cache has never seen is opened straight away: its `fstat` is the one that counts.
+    if (hashes?.knows(file)) {
+      const stat = statOrNull(file);
+      const known = stat?.isFile() && stat.size > 0 && stat.size <= maxBytes ? hashes.lookup(file, stat) : undefined;
+      if (stat && known) {
+        files.push({ source, file, sha256: known, bytes: stat.size });
+        continue;
+      }
     }
-    const known = stat?.isFile() && stat.size > 0 && stat.size <= maxBytes ? hashes?.lookup(file, stat) : undefined;
-    if (stat && known) {
-      files.push({ source, file, sha256: known, bytes: stat.size });
-      continue;
-    }
-    // Refused on size before any attempt to open it, as `loadSeeds` does.
-    const refused = stat ? sizeRefusal(stat.size, maxBytes) : null;
-    if (refused) {
-      skipped.push({ source, reason: refused });
-      continue;
-    }
-    const reading = hashSeedFile(file, maxBytes);
+    const reading = hashSeedFile(file, maxBytes, scratch);
     let step = reading.next();
     for (; !step.done; step = reading.next()) {
       if (slice.due()) await slice.pause();
@@ -281,6 +295,14 @@ export async function scanSeeds(seedsDir: string, maxBytes: number, rootDir = pr
     await hashes.save();
   }
   return { files, skipped };
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
 }
 
 /** Reads the briefing. A bad file is reported in `skipped` and never stops the rest. */

@@ -72,7 +72,8 @@ const COMMA = 0x2c;
  * does not hold the event loop for one long JSON.parse. A file written on a single line (stores before this
  * layout) is parsed whole.
  */
-export async function decodeDocumentsFile(bytes: Uint8Array): Promise<IndexedDocument[]> {
+export async function decodeDocumentsFile(bytes: Uint8Array, signal?: AbortSignal): Promise<IndexedDocument[]> {
+  signal?.throwIfAborted();
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = buffer.byteLength;
   const lineLayout = n >= 4 && buffer[0] === 0x5b && buffer[1] === NEWLINE && buffer[n - 2] === NEWLINE && buffer[n - 1] === 0x5d;
@@ -94,7 +95,10 @@ export async function decodeDocumentsFile(bytes: Uint8Array): Promise<IndexedDoc
     }
     documents.push(documentOf(value));
     at = end + 1;
-    if (slice.due()) await slice.pause();
+    if (slice.due()) {
+      await slice.pause();
+      signal?.throwIfAborted();
+    }
   }
   return documents;
 }
@@ -145,11 +149,15 @@ export function decodeChunks(json: string, documents: IndexedDocument[]): { chun
 }
 
 /** `decodeChunks`, a slice at a time between turns of the event loop. */
-export async function decodeChunksSliced(json: string, documents: IndexedDocument[]): Promise<{ chunks: Chunk[]; pointOf: Int32Array }> {
+export async function decodeChunksSliced(json: string, documents: IndexedDocument[], signal?: AbortSignal): Promise<{ chunks: Chunk[]; pointOf: Int32Array }> {
+  signal?.throwIfAborted();
   const decoder = chunkDecoder(json, documents);
   const slice = new TimeSlice();
   while (decoder.decode(256)) {
-    if (slice.due()) await slice.pause();
+    if (slice.due()) {
+      await slice.pause();
+      signal?.throwIfAborted();
+    }
   }
   return decoder.result;
 }

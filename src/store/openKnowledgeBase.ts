@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CoreConfig } from '../config.js';
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import type { Embeddings } from '@langchain/core/embeddings';
 import { createEmbeddings } from '../embed/providers.js';
 import type { KnowledgeBase, ProgressFn, RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { loadSeeds, scanSeeds, type SeedFile, type SkippedSeed } from '../seeds/loadSeeds.js';
@@ -11,7 +12,7 @@ import { expectedStore, incrementalBase, staleReason, type ExpectedStore, type S
 import { withRebuildLock } from './rebuildLock.js';
 import type { BuildOutcome } from './buildGeneration.js';
 import { runBuild } from './runBuild.js';
-import { currentGeneration, loadGeneration, loadStore, readManifest } from './vectorStore.js';
+import { currentGeneration, generationManifest, loadGeneration, loadStore, readManifest } from './vectorStore.js';
 
 export interface OpenOptions {
   /** Rebuild even if the store is up to date. */
@@ -95,31 +96,70 @@ function sameGeneration(a: StoreManifest, b: StoreManifest): boolean {
   return a.builtAt === b.builtAt && a.chunkCount === b.chunkCount && JSON.stringify(a.files) === JSON.stringify(b.files);
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** A promise's outcome as a value: awaited later without ever being an unhandled rejection meanwhile. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/**
+ * The saved store, when it is current: `opened`; otherwise why it must be built, and the manifest of the store
+ * it may be built from (null when there is none, or it is unreadable).
+ */
+async function openStored(
+  config: CoreConfig,
+  options: OpenOptions,
+  embeddings: Embeddings,
+  seenGeneration: string | null,
+): Promise<{ opened: OpenedKnowledgeBase } | { reason: string; base: StoreManifest | null }> {
+  const manifest = seenGeneration ? await generationManifest(seenGeneration) : null;
+  const stored = seenGeneration && manifest ? { dir: seenGeneration, manifest } : null;
+  const inMemory = options.loaded;
+  const keepInMemory = !!inMemory && !!stored && sameGeneration(inMemory.manifest, stored.manifest);
+  const load = (signal?: AbortSignal) =>
+    stored ? settled(loadGeneration(stored.dir, embeddings, retrievalOptions(config), { manifest: stored.manifest, signal })) : null;
+  // The store is loaded while the seeds are scanned (its file reads and hnswlib's run on other threads
+  // meanwhile) when nothing but the seeds could make it stale; if they did, the load is stopped and dropped.
+  const ahead = new AbortController();
+  const early = stored && !keepInMemory && !staleReason(stored.manifest, expectedStore(config, stored.manifest.seeds)) ? load(ahead.signal) : null;
+  const dropEarly = async (why: string) => {
+    ahead.abort(new Error(why));
+    await early; // stops at its next step
+  };
+
+  // Hashes only: a current store is opened without parsing a single seed file (its text is in the store).
+  const files = await settled(scanSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, await seedHashCache(config.vectorstoreDir)));
+  if (!files.ok) {
+    await dropEarly('the seeds could not be scanned');
+    throw files.error;
+  }
+  if (!stored) return { reason: 'no store yet', base: null };
+  const stale = staleReason(stored.manifest, expectedStore(config, seedHashes(files.value.files, stored.manifest)));
+  if (stale) {
+    await dropEarly('the seeds changed');
+    return { reason: stale, base: stored.manifest };
+  }
+  if (inMemory && keepInMemory) return { opened: { ...inMemory, rebuiltBecause: null, skipped: inMemory.manifest.skipped } };
+  const loaded = await (early ?? load());
+  if (!loaded?.ok) return { reason: `store unreadable (${oneLine(loaded?.error)})`, base: null }; // not a base to build on
+  for (const s of loaded.value.manifest.skipped) options.log?.(`Skipped ${s.source}: ${s.reason}`);
+  return { opened: { ...loaded.value, rebuiltBecause: null, skipped: loaded.value.manifest.skipped } };
+}
+
 async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<OpenedKnowledgeBase> {
   const log = options.log ?? (() => undefined);
   const embeddings = await createEmbeddings(config.embeddings);
   const seenGeneration = await currentGeneration(config.vectorstoreDir);
-  let reason: string | null = options.force ? 'rebuild requested' : null;
+  let reason = 'rebuild requested';
   let seenManifest: StoreManifest | null = null;
-  if (!reason) {
-    // Hashes only: a current store is opened without parsing a single seed file (its text is in the store).
-    const files = await scanSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, await seedHashCache(config.vectorstoreDir));
-    seenManifest = await readManifest(config.vectorstoreDir);
-    reason = seenManifest ? staleReason(seenManifest, expectedStore(config, seedHashes(files.files, seenManifest))) : 'no store yet';
-  }
-  const inMemory = options.loaded;
-  if (!reason && inMemory && seenManifest && sameGeneration(inMemory.manifest, seenManifest)) {
-    return { ...inMemory, rebuiltBecause: null, skipped: inMemory.manifest.skipped };
-  }
-  if (!reason) {
-    try {
-      const loaded = await loadStore(config.vectorstoreDir, embeddings, retrievalOptions(config));
-      for (const s of loaded.manifest.skipped) log(`Skipped ${s.source}: ${s.reason}`);
-      return { ...loaded, rebuiltBecause: null, skipped: loaded.manifest.skipped };
-    } catch (error) {
-      reason = `store unreadable (${oneLine(error)})`;
-      seenManifest = null; // not a base to build on
-    }
+  if (!options.force) {
+    const stored = await openStored(config, options, embeddings, seenGeneration);
+    if ('opened' in stored) return stored.opened;
+    reason = stored.reason;
+    seenManifest = stored.base;
   }
 
   const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages);

@@ -36,10 +36,13 @@ export async function currentGeneration(storeDir: string): Promise<string | null
 
 export async function readManifest(storeDir: string): Promise<StoreManifest | null> {
   const gen = await currentGeneration(storeDir);
-  if (!gen) return null;
+  return gen ? generationManifest(gen) : null;
+}
+
+/** The manifest of the generation in `dir`, or null when it is missing or malformed. */
+export async function generationManifest(dir: string): Promise<StoreManifest | null> {
   try {
-    const manifest: unknown = JSON.parse(await fs.readFile(path.join(gen, FILES.manifest), 'utf8'));
-    return isManifest(manifest) ? manifest : null;
+    return await readGenerationManifest(dir);
   } catch {
     return null;
   }
@@ -142,6 +145,15 @@ function listedFiles(manifest: StoreManifest): Record<string, FileChecksum> {
   return manifest.files;
 }
 
+export interface LoadOptions {
+  /** Written and checksummed by this process's build worker a moment ago: not checksummed again. */
+  justWritten?: boolean;
+  /** The generation's manifest, already read by the caller: not read again. */
+  manifest?: StoreManifest;
+  /** Stops the load (it throws the signal's reason) at its next step once aborted: a load started ahead of need. */
+  signal?: AbortSignal;
+}
+
 /**
  * Loads the generation in `dir`: the text comes from the store itself (never from the seed files), chunk text is
  * sliced from it. Throws if anything is missing or inconsistent.
@@ -156,7 +168,7 @@ export async function loadGeneration(
   dir: string,
   embeddings: Embeddings,
   options: RetrievalOptions,
-  { justWritten = false, manifest: known }: { justWritten?: boolean; manifest?: StoreManifest } = {},
+  { justWritten = false, manifest: known, signal }: LoadOptions = {},
 ): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
   const manifest = known ?? (await readGenerationManifest(dir));
   // A generation this process's build worker has just written and checksummed is not checksummed again.
@@ -192,19 +204,22 @@ export async function loadGeneration(
   const idfBytes = embeddings instanceof HashingEmbeddings ? read(FILES.idf) : null;
   const lexicalBytes = read(FILES.lexical);
 
-  const documents = await decodeDocumentsFile(await documentsBytes);
-  const { chunks, pointOf } = await decodeChunksSliced((await chunksBytes).toString('utf8'), documents);
+  const documents = await decodeDocumentsFile(await documentsBytes, signal);
+  const { chunks, pointOf } = await decodeChunksSliced((await chunksBytes).toString('utf8'), documents, signal);
   if (chunks.length !== manifest.chunkCount) throw new Error('chunk list does not match the manifest');
   if (!chunkIdsMatch(chunks)) throw new Error('chunk ids do not match their offsets');
   let model = embeddings;
   if (embeddings instanceof HashingEmbeddings && idfBytes) {
     model = new HashingEmbeddings({ dimensions: embeddings.dimensions, idf: await decodeIdf(await idfBytes, DF_BUCKETS) });
   }
-  const lexical = LexicalIndex.deserialize(await lexicalBytes, chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+  const lexicalFile = await lexicalBytes;
+  signal?.throwIfAborted();
+  const lexical = LexicalIndex.deserialize(lexicalFile, chunks.map((c) => c.source), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
   let index = null;
   let pointVectors = null;
   if (indexRead) {
     const opened = await indexRead;
+    signal?.throwIfAborted();
     index = opened.index;
     const known = new Set(index.getIdsList());
     if (!pointOf.every((label) => known.has(label))) throw new Error('vector index does not match the chunk list');
