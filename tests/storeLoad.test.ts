@@ -152,6 +152,12 @@ describe('documents.json, one document per line', () => {
     expect(encoded.split('\n')).toHaveLength(docs().length + 2);
     expect(await decodeDocumentsFile(Buffer.from(encoded))).toEqual(decodeDocuments(encoded));
     expect(decodeDocuments(encoded)).toEqual(docs());
+    // A document with a few non-ASCII characters is written in ASCII; one mostly in another script stays UTF-8.
+    const lines = encoded.split('\n');
+    expect(lines[1]).toMatch(/^[\x00-\x7f]*$/);
+    const script = encodeDocuments([segmentDocument({ source: 'seeds/zh.txt', title: 'ZH', content: '中文文本。'.repeat(40), bodyStart: 0 }) as IndexedDocument]);
+    expect(script).toContain('中文文本');
+    expect(decodeDocuments(script)[0].content).toBe('中文文本。'.repeat(40));
     expect(await decodeDocumentsFile(Buffer.from(encodeDocuments([])))).toEqual([]);
   });
 
