@@ -31,7 +31,7 @@ async function fullBuildWithSameIdf(config: ReturnType<Awaited<ReturnType<typeof
   const documents = scan.documents.map(({ sha256: _s, bytes: _b, notice: _n, ...d }) => segmentDocument(d));
   const chunks = documents.flatMap((d) => chunkDocument(d, { targetChars: config.chunkTargetChars, overlapSentences: config.chunkOverlapSentences }));
   const { index, pointOf } = await buildVectors(chunks, embeddings, config.hnswM);
-  return new KnowledgeBase(documents, chunks, wrapIndex(index, embeddings), embeddings, retrievalOptions(config), pointOf);
+  return new KnowledgeBase(documents, chunks, wrapIndex(index), embeddings, retrievalOptions(config), pointOf);
 }
 
 describe('incremental store updates', () => {

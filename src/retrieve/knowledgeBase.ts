@@ -1,9 +1,8 @@
 import type { Embeddings } from '@langchain/core/embeddings';
-import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { chunkDocument, type Chunk, type ChunkingOptions, type IndexedDocument } from '../chunk/chunker.js';
 import { HashingEmbeddings } from '../embed/hashingEmbeddings.js';
 import { LexicalIndex, DEFAULT_LEXICAL_OPTIONS, type LexicalOptions } from './lexicalIndex.js';
-import { buildVectors, wrapIndex, type ProgressFn } from '../store/vectorIndex.js';
+import { buildVectors, wrapIndex, type DenseIndex, type ProgressFn } from '../store/vectorIndex.js';
 
 export interface SearchHit {
   rank: number;
@@ -63,7 +62,7 @@ export class KnowledgeBase {
   constructor(
     readonly documents: IndexedDocument[],
     readonly chunks: Chunk[],
-    readonly vectors: HNSWLib,
+    readonly vectors: DenseIndex,
     readonly embeddings: Embeddings,
     private readonly options: RetrievalOptions,
     pointOf?: Int32Array,
@@ -97,7 +96,7 @@ export class KnowledgeBase {
     const chunks = documents.flatMap((doc) => chunkDocument(doc, chunking));
     const fitted = embeddings instanceof HashingEmbeddings ? await embeddings.fitYielding(chunks.map((c) => c.text)) : embeddings;
     const { index, pointOf } = await buildVectors(chunks, fitted, options.hnswM ?? DEFAULT_HNSW_M, onProgress);
-    return new KnowledgeBase(documents, chunks, wrapIndex(index, fitted), fitted, options, pointOf);
+    return new KnowledgeBase(documents, chunks, wrapIndex(index), fitted, options, pointOf);
   }
 
   get size(): number {

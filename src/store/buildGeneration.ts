@@ -28,10 +28,32 @@ import { startLexicalBuild } from './lexicalBuild.js';
  * `IDF_DRIFT_LIMIT`, then a full build refits it. A full build makes its BM25 index on a thread of its own
  * (`lexicalBuild.ts`) while this one embeds.
  */
+/**
+ * A seed whose bytes are the ones the base generation was built from: its document (text, metadata, sentences) is
+ * taken from the base instead of being read and parsed again — most of adding one document to a large briefing.
+ */
+export interface KeptSeed {
+  source: string;
+  sha256: string;
+  kept: true;
+}
+
+export function isKeptSeed(document: SeedDocument | KeptSeed): document is KeptSeed {
+  return 'kept' in document && document.kept === true;
+}
+
+/** How a build that was given kept seeds but could not read its base fails: the caller reads every seed and builds whole. */
+const BASE_NEEDED = 'the unchanged seeds were to come from the base generation, which could not be read';
+
+export function isBaseNeeded(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith(BASE_NEEDED);
+}
+
 export interface BuildRequest {
   config: CoreConfig;
   retrieval: RetrievalOptions;
-  documents: SeedDocument[];
+  /** In the seeds' order; kept seeds only with a `base`. */
+  documents: (SeedDocument | KeptSeed)[];
   skipped: SkippedSeed[];
   readerVersion: string | undefined;
   /** The generation folder to update in place, or null for a full build. */
@@ -111,7 +133,13 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
   }
 
   const timings = { base: lap(), segment: 0, embedAndIndex: 0, lexical: 0, save: 0 };
-  const documents: IndexedDocument[] = request.documents.map(({ sha256: _sha, bytes: _bytes, notice: _notice, ...doc }) => {
+  const documents: IndexedDocument[] = request.documents.map((seed) => {
+    if (isKeptSeed(seed)) {
+      const stored = base?.documents.get(seed.source);
+      if (!stored) throw new Error(`${BASE_NEEDED} (${baseUnusable ?? `it has no ${seed.source}`})`);
+      return stored;
+    }
+    const { sha256: _sha, bytes: _bytes, notice: _notice, ...doc } = seed;
     const before = base?.documents.get(doc.source);
     // Sentence splitting is the same function of the same text: an unchanged document keeps its sentences.
     if (before && before.content === doc.content && before.bodyStart === doc.bodyStart) return { ...doc, sentences: before.sentences };
@@ -151,7 +179,7 @@ export async function buildGeneration(request: BuildRequest, onProgress?: Progre
   timings.embedAndIndex = lap();
   const lexical = lexicalBase ? updatedLexical(lexicalBase, lexicalTexts, lexicalOptions) : await lexicalBuild!.index();
   timings.lexical = lap();
-  const kb = new KnowledgeBase(documents, chunks, wrapIndex(vectors.index, embeddings), embeddings, request.retrieval, vectors.pointOf, lexical);
+  const kb = new KnowledgeBase(documents, chunks, wrapIndex(vectors.index), embeddings, request.retrieval, vectors.pointOf, lexical);
 
   const dropped = base ? base.chunkCount - vectors.reused : 0;
   const manifest: StoreManifest = {

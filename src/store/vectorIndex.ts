@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Embeddings } from '@langchain/core/embeddings';
-import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { Chunk } from '../chunk/chunker.js';
 import { vectorBatches } from '../embed/parallelHashing.js';
@@ -41,8 +40,18 @@ export interface PreviousVectors {
   labelOfText: Map<string, number>;
 }
 
+/**
+ * hnswlib-node itself, loaded on first use. LangChain's HNSWLib wrapper held the index and nothing else of ours
+ * (no docstore since store format 4), and loading it cost the bot ~28 MB (@langchain/community's vector store
+ * module pulls in langsmith and a second zod); the plain LangChain pipeline in `npm run bench` still uses it.
+ */
+async function hnswlib(): Promise<typeof import('hnswlib-node')> {
+  const module = (await import('hnswlib-node')) as typeof import('hnswlib-node') & { default?: typeof import('hnswlib-node') };
+  return module.default ?? module;
+}
+
 export async function newIndex(dimensions: number, capacity: number, m: number): Promise<HierarchicalNSW> {
-  const { HierarchicalNSW } = await HNSWLib.imports();
+  const { HierarchicalNSW } = await hnswlib();
   const index = new HierarchicalNSW('cosine', dimensions);
   // allowReplaceDeleted: an incremental build puts new points into the slots of deleted ones.
   index.initIndex(Math.max(1, capacity), m, HNSW_EF_CONSTRUCTION, HNSW_SEED, true);
@@ -50,7 +59,7 @@ export async function newIndex(dimensions: number, capacity: number, m: number):
 }
 
 export async function readIndex(file: string, dimensions: number): Promise<HierarchicalNSW> {
-  const { HierarchicalNSW } = await HNSWLib.imports();
+  const { HierarchicalNSW } = await hnswlib();
   const index = new HierarchicalNSW('cosine', dimensions);
   await index.readIndex(file, true);
   return index;
@@ -141,9 +150,16 @@ export async function buildVectors(
   return { index, pointOf, embedded: toEmbed.length, reused };
 }
 
-/** LangChain's wrapper around an index (the knowledge base keeps it as `vectors`; its docstore stays empty). */
-export function wrapIndex(index: HierarchicalNSW | null, embeddings: Embeddings): HNSWLib {
-  return index
-    ? new HNSWLib(embeddings, { space: 'cosine', numDimensions: index.getNumDimensions(), index })
-    : new HNSWLib(embeddings, { space: 'cosine', numDimensions: 1 });
+/** What the knowledge base keeps of the vector side: the hnswlib index (none for an empty briefing). */
+export interface DenseIndex {
+  readonly index: HierarchicalNSW;
+}
+
+export function wrapIndex(index: HierarchicalNSW | null): DenseIndex {
+  return {
+    get index(): HierarchicalNSW {
+      if (!index) throw new Error('the briefing is empty: it has no vector index');
+      return index;
+    },
+  };
 }

@@ -228,7 +228,7 @@ export async function loadGeneration(
     // it does not recognise is never used.
     if (pointVectors && !sameVector(pointVectors.get(pointOf[0]), index.getPoint(pointOf[0]))) pointVectors = null;
   }
-  const kb = new KnowledgeBase(documents, chunks, wrapIndex(index, model), model, options, pointOf, lexical);
+  const kb = new KnowledgeBase(documents, chunks, wrapIndex(index), model, options, pointOf, lexical);
   kb.usePointVectors(pointVectors);
   return { kb, manifest };
 }
