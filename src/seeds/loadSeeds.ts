@@ -305,11 +305,40 @@ function statOrNull(file: string): Stats | null {
   }
 }
 
+/**
+ * A seed whose bytes the caller already has the document of (the store being updated in place has its text,
+ * metadata and sentences): listed in its place, not read or parsed again.
+ */
+export interface KeptSeed {
+  source: string;
+  sha256: string;
+  kept: true;
+}
+
+export function isKeptSeed(document: SeedDocument | KeptSeed): document is KeptSeed {
+  return 'kept' in document && document.kept === true;
+}
+
 /** Reads the briefing. A bad file is reported in `skipped` and never stops the rest. */
 export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = process.cwd(), maxPages = DEFAULT_MAX_PAGES): Promise<SeedScan> {
+  const scan = await loadSeedsKeeping(seedsDir, maxBytes, rootDir, maxPages, new Map());
+  return { ...scan, documents: scan.documents.filter((d): d is SeedDocument => !isKeptSeed(d)) };
+}
+
+/**
+ * `loadSeeds`, except that the files of `keep` (source → the sha256 a scan just found for it) are listed as
+ * `KeptSeed`s in their place instead of being read: adding one document to a briefing of thousands reads one file.
+ */
+export async function loadSeedsKeeping(
+  seedsDir: string,
+  maxBytes: number,
+  rootDir: string,
+  maxPages: number,
+  keep: ReadonlyMap<string, string>,
+): Promise<Omit<SeedScan, 'documents'> & { documents: (SeedDocument | KeptSeed)[] }> {
   const skipped: SkippedSeed[] = [];
   const notices: SkippedSeed[] = [];
-  const documents: SeedDocument[] = [];
+  const documents: (SeedDocument | KeptSeed)[] = [];
   try {
     await fs.access(seedsDir);
   } catch {
@@ -318,6 +347,11 @@ export async function loadSeeds(seedsDir: string, maxBytes: number, rootDir = pr
   const limits = { maxPages, maxExpandedBytes: maxBytes * ZIP_EXPANSION_FACTOR };
   for (const file of await listSeedFiles(seedsDir, skipped, rootDir)) {
     const source = toSource(rootDir, file);
+    const kept = keep.get(source);
+    if (kept) {
+      documents.push({ source, sha256: kept, kept: true });
+      continue;
+    }
     const bytes = await readChecked(file, source, maxBytes, skipped);
     if (!bytes) continue;
     const hash = sha256(bytes);

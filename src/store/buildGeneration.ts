@@ -9,7 +9,7 @@ import { createEmbeddings } from '../embed/providers.js';
 import { oneLine } from '../errors.js';
 import { KnowledgeBase, DEFAULT_HNSW_M, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex, type LexicalOptions } from '../retrieve/lexicalIndex.js';
-import type { SeedDocument, SkippedSeed } from '../seeds/loadSeeds.js';
+import { isKeptSeed, type KeptSeed, type SeedDocument, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { FILES, decodeChunks, decodeDocuments, decodeIdf } from './generationFiles.js';
 import { IDF_DRIFT_LIMIT, STORE_FORMAT_VERSION, seedLimits, type StoreManifest } from './manifest.js';
 import { buildVectors, readIndex, wrapIndex, type PreviousVectors, type ProgressFn } from './vectorIndex.js';
@@ -28,20 +28,6 @@ import { startLexicalBuild } from './lexicalBuild.js';
  * `IDF_DRIFT_LIMIT`, then a full build refits it. A full build makes its BM25 index on a thread of its own
  * (`lexicalBuild.ts`) while this one embeds.
  */
-/**
- * A seed whose bytes are the ones the base generation was built from: its document (text, metadata, sentences) is
- * taken from the base instead of being read and parsed again — most of adding one document to a large briefing.
- */
-export interface KeptSeed {
-  source: string;
-  sha256: string;
-  kept: true;
-}
-
-export function isKeptSeed(document: SeedDocument | KeptSeed): document is KeptSeed {
-  return 'kept' in document && document.kept === true;
-}
-
 /** How a build that was given kept seeds but could not read its base fails: the caller reads every seed and builds whole. */
 const BASE_NEEDED = 'the unchanged seeds were to come from the base generation, which could not be read';
 

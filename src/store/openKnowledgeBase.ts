@@ -5,12 +5,12 @@ import { performance } from 'node:perf_hooks';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { createEmbeddings } from '../embed/providers.js';
 import type { KnowledgeBase, ProgressFn, RetrievalOptions } from '../retrieve/knowledgeBase.js';
-import { loadSeeds, scanSeeds, type SeedFile, type SkippedSeed } from '../seeds/loadSeeds.js';
+import { isKeptSeed, loadSeeds, loadSeedsKeeping, scanSeeds, type SeedFile, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { oneLine } from '../errors.js';
 import { SeedHashCache } from '../seeds/hashCache.js';
 import { expectedStore, incrementalBase, staleReason, type ExpectedStore, type StoreManifest } from './manifest.js';
 import { withRebuildLock } from './rebuildLock.js';
-import type { BuildOutcome } from './buildGeneration.js';
+import { isBaseNeeded, type BuildOutcome } from './buildGeneration.js';
 import { runBuild } from './runBuild.js';
 import { currentGeneration, generationManifest, loadGeneration, loadStore, readManifest } from './vectorStore.js';
 
@@ -114,7 +114,7 @@ async function openStored(
   options: OpenOptions,
   embeddings: Embeddings,
   seenGeneration: string | null,
-): Promise<{ opened: OpenedKnowledgeBase } | { reason: string; base: StoreManifest | null }> {
+): Promise<{ opened: OpenedKnowledgeBase } | { reason: string; base: StoreManifest | null; files?: SeedFile[] }> {
   const manifest = seenGeneration ? await generationManifest(seenGeneration) : null;
   const stored = seenGeneration && manifest ? { dir: seenGeneration, manifest } : null;
   const inMemory = options.loaded;
@@ -140,7 +140,7 @@ async function openStored(
   const stale = staleReason(stored.manifest, expectedStore(config, seedHashes(files.value.files, stored.manifest)));
   if (stale) {
     await dropEarly('the seeds changed');
-    return { reason: stale, base: stored.manifest };
+    return { reason: stale, base: stored.manifest, files: files.value.files };
   }
   if (inMemory && keepInMemory) return { opened: { ...inMemory, rebuiltBecause: null, skipped: inMemory.manifest.skipped } };
   const loaded = await (early ?? load());
@@ -155,14 +155,16 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
   const seenGeneration = await currentGeneration(config.vectorstoreDir);
   let reason = 'rebuild requested';
   let seenManifest: StoreManifest | null = null;
+  let keep = new Map<string, string>();
   if (!options.force) {
     const stored = await openStored(config, options, embeddings, seenGeneration);
     if ('opened' in stored) return stored.opened;
     reason = stored.reason;
     seenManifest = stored.base;
+    if (seenManifest && stored.files) keep = unchangedSeeds(config, seenManifest, stored.files);
   }
 
-  const scan = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages);
+  const scan = await loadSeedsKeeping(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages, keep);
   for (const s of scan.skipped) log(`Skipped ${s.source}: ${s.reason}`);
   for (const n of scan.notices) log(`Note on ${n.source}: ${n.reason}`);
   const expected = expectedStore(config, Object.fromEntries(scan.documents.map((d) => [d.source, d.sha256])));
@@ -186,15 +188,35 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
     // Only seeds changed, and the current store is the one examined above: update it in place.
     const current = await currentGeneration(config.vectorstoreDir);
     const base = seenManifest && current === seenGeneration && incrementalBase(seenManifest, expected).ok ? current : null;
-    return build(config, options, why, scan, expected, base, embeddings);
+    if (base || !scan.documents.some(isKeptSeed)) {
+      try {
+        return await build(config, options, why, scan, expected, base, embeddings);
+      } catch (error) {
+        if (!isBaseNeeded(error)) throw error;
+        log(`Could not update the store in place (${oneLine(error)}); reading every seed to build it whole.`);
+      }
+    }
+    // The unchanged seeds were to come from a base that is gone or unreadable: every seed is read after all.
+    const full = await loadSeeds(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages);
+    return build(config, options, why, full, expectedStore(config, Object.fromEntries(full.documents.map((d) => [d.source, d.sha256]))), null, embeddings);
   }, log);
+}
+
+/**
+ * The seeds an in-place update can take from the store it updates (source → sha256): those whose scanned bytes
+ * are the ones it was built from — when only seeds changed, so that the update may go ahead at all.
+ */
+function unchangedSeeds(config: CoreConfig, manifest: StoreManifest, files: SeedFile[]): Map<string, string> {
+  const expected = expectedStore(config, seedHashes(files, manifest));
+  if (!incrementalBase(manifest, expected).ok) return new Map();
+  return new Map(files.filter((f) => manifest.seeds[f.source] === f.sha256).map((f) => [f.source, f.sha256]));
 }
 
 async function build(
   config: CoreConfig,
   options: OpenOptions,
   reason: string,
-  scan: Awaited<ReturnType<typeof loadSeeds>>,
+  scan: Awaited<ReturnType<typeof loadSeedsKeeping>>,
   expected: ExpectedStore,
   base: string | null,
   embeddings: Awaited<ReturnType<typeof createEmbeddings>>,
