@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePointVectors } from '../src/store/pointVectors.js';
+import { parsePointVectors, pointVectorsOnDisk } from '../src/store/pointVectors.js';
 import { openKnowledgeBase } from '../src/store/openKnowledgeBase.js';
 import { seededRandom } from '../src/util/random.js';
 import { tempProject } from './helpers/tempProject.js';
@@ -45,6 +45,33 @@ describe('vectors read from an hnswlib index file', () => {
     expect(points.get(999_999)).toBeUndefined();
   });
 
+  it('read from the file on demand (stores over the memory budget) equal getPoint too, and the in-memory views', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'points-disk-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const random = seededRandom(5);
+    const dims = 16;
+    const index = new HierarchicalNSW('cosine', dims);
+    index.initIndex(3000, 8, 50, 100, true);
+    for (let label = 0; label < 2500; label++) index.addPoint(Array.from({ length: dims }, () => random() - 0.5), label * 3);
+    for (let label = 0; label < 50; label++) index.markDelete(label * 3);
+    const file = path.join(dir, 'hnswlib.index');
+    await index.writeIndex(file);
+    // Blocks of a few records (8 MB in use): labels are collected across many block edges, the last one partial.
+    const onDisk = (await pointVectorsOnDisk(file, dims, 7 * 1000))!;
+    const inMemory = parsePointVectors(await fs.readFile(file), dims)!;
+    expect(onDisk.count).toBe(2500);
+    for (let label = 150; label < 7500; label += 3) {
+      expect([...onDisk.get(label)!]).toEqual(index.getPoint(label).map(Math.fround));
+      expect(onDisk.get(label)).toEqual(inMemory.get(label));
+    }
+    expect(onDisk.get(1)).toBeUndefined();
+    expect(onDisk.get(10_000_000)).toBeUndefined();
+    await fs.writeFile(path.join(dir, 'junk.index'), Buffer.alloc(300, 0xff));
+    expect(await pointVectorsOnDisk(path.join(dir, 'junk.index'), dims)).toBeNull();
+    await fs.writeFile(path.join(dir, 'short.index'), (await fs.readFile(file)).subarray(0, 5000));
+    expect(await pointVectorsOnDisk(path.join(dir, 'short.index'), dims)).toBeNull();
+  });
+
   it('are refused (null) when the file does not add up', () => {
     const junk = Buffer.alloc(200, 0xff);
     expect(parsePointVectors(junk, 8)).toBeNull();
@@ -70,6 +97,9 @@ describe('vectors read from an hnswlib index file', () => {
     kb.usePointVectors(null);
     const withGetPoint = await Promise.all(queries.map((q) => kb.search(q, { k: 8 })));
     expect(withFile).toEqual(withGetPoint);
+    const generation = path.join(p.store, (await fs.readFile(path.join(p.store, 'CURRENT'), 'utf8')).trim());
+    kb.usePointVectors(await pointVectorsOnDisk(path.join(generation, 'hnswlib.index'), kb.vectors.index.getNumDimensions()));
+    expect(await Promise.all(queries.map((q) => kb.search(q, { k: 8 })))).toEqual(withGetPoint);
   });
 });
 

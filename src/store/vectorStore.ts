@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { checksumFiles, checksumMismatch, readVerified, sizeMismatch, verifyFile, type FileChecksum } from './checksum.js';
 import { FILES, chunkIdsMatch, decodeChunksSliced, decodeDocumentsFile, decodeIdf, encodeChunks, encodeDocuments, encodeIdf } from './generationFiles.js';
 import { isManifest, type StoreManifest } from './manifest.js';
-import { keepsPointVectors, parsePointVectors } from './pointVectors.js';
+import { keepsPointVectors, parsePointVectors, pointVectorsOnDisk } from './pointVectors.js';
 import { readIndex, wrapIndex } from './vectorIndex.js';
 
 /**
@@ -230,6 +230,17 @@ export async function loadGeneration(
   }
   const kb = new KnowledgeBase(documents, chunks, wrapIndex(index), model, options, pointOf, lexical);
   kb.usePointVectors(pointVectors);
+  if (index && !pointVectors) {
+    // Over the memory budget: the vectors are read from the file when needed, once its labels are collected in
+    // the background (until then, and if the file's layout is not recognised, search uses hnswlib's getPoint).
+    const [live, hnsw] = [pointOf[0], index];
+    void pointVectorsOnDisk(path.join(dir, FILES.index), dimensions).then(
+      (onDisk) => {
+        if (onDisk && sameVector(onDisk.get(live), hnsw.getPoint(live))) kb.usePointVectors(onDisk);
+      },
+      () => undefined,
+    );
+  }
   return { kb, manifest };
 }
 
