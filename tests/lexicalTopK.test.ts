@@ -4,10 +4,12 @@ import { seededRandom } from '../src/util/random.js';
 
 // `query` scores into reused arrays, or prunes and re-scores; either way it must give exactly what ranking every
 // chunk's `scores` value gives: the same chunks, the same scores to the last bit, ties broken by chunk order.
-// Both paths run on every case: the default (these corpora are small: every posting scored) and pruning forced.
+// Every path runs on every case: the default (these corpora are small: every posting scored) and pruning forced.
 const PATHS = [
   ['all postings scored', {}],
   ['pruned', { pruneMinPostings: 0 }],
+  // Pruning starts as early as the bounds allow (a try before every term): the most lookups, the fewest scored.
+  ['pruned, tried before every term', { pruneMinPostings: 0, pruneTryEvery: true }],
 ] as const;
 const options = (extra: object) => ({ ...DEFAULT_LEXICAL_OPTIONS, ...extra });
 

@@ -33,6 +33,8 @@ export interface LexicalOptions {
   bigramBoost: number;
   /** Queries with at least this many postings prune (default `PRUNE_MIN_POSTINGS`; tests set 0 to prune always). */
   pruneMinPostings?: number;
+  /** Tests: try to start pruning before every term, not only before long lists (the results are the same). */
+  pruneTryEvery?: boolean;
 }
 
 export const DEFAULT_LEXICAL_OPTIONS: LexicalOptions = { gramBoost: 0.5, bigramBoost: 0.3 };
@@ -546,7 +548,7 @@ export class LexicalIndex {
         const { docs, tfs: termTfs } = field;
         let at = field.offsets[id];
         for (let j = 0; j < count && at < to; j++) {
-          at = lowerBound(docs, at, to, chunks[j]);
+          at = gallop(docs, at, to, chunks[j]);
           if (at < to && docs[at] === chunks[j]) row[j] = termTfs[at];
         }
         byId.set(id, row);
@@ -574,47 +576,46 @@ export class LexicalIndex {
 
   /**
    * A superset of the `limit` best chunks (ties at the cut included), found by term-at-a-time scoring with
-   * "quit and continue" pruning (Moffat & Zobel): terms go in order of the most they can add to a chunk (idf ×
-   * `impactBound`); once what the unread terms could still add is below the `limit`-th best partial score, no
-   * chunk that has matched nothing so far can make it, and the remaining terms are only looked up (binary search)
-   * for the chunks that still can. Partial sums run in another order than `scores`, so every comparison keeps a
-   * margin far above rounding error. With `only`, just those chunks are eligible and nothing is pruned.
+   * "quit and continue" pruning (Moffat & Zobel) and MaxScore's bound: terms go in order of the most they can add
+   * to a chunk (idf × `impactBound`); once what the unread terms could still add is below a lower bound on the
+   * `limit`-th best final score, no chunk that has matched nothing so far can make it, and the remaining terms are
+   * only looked up for the chunks that still can. That lower bound is the `limit`-th best of the leading chunks'
+   * complete scores (`completedFloor`): far above the `limit`-th best partial score, so pruning starts after the rare
+   * terms instead of halfway through the frequent grams. Partial sums run in another order than `scores`, so every
+   * comparison keeps a margin far above rounding error. With `only`, just those chunks are eligible and nothing is
+   * pruned.
    */
   private selectCandidates(occurrences: QueryTerm[], limit: number, only?: Int32Array): ArrayLike<number> {
     const n = this.sources.length;
     if (!this.scratch || this.scratch.acc.length !== n) this.scratch = { acc: new Float64Array(n), touched: new Int32Array(n) };
     const { acc, touched } = this.scratch;
-    // Repeated terms merge into one with the summed idf.
-    const merged = new Map<Bm25Field<string | number>, Map<number, number>>();
-    for (const { field, id, idf } of occurrences) {
-      let ids = merged.get(field);
-      if (!ids) merged.set(field, (ids = new Map()));
-      ids.set(id, (ids.get(id) ?? 0) + idf);
-    }
-    const plan: { field: Bm25Field<string | number>; id: number; weight: number; bound: number }[] = [];
-    for (const [field, ids] of merged) for (const [id, weight] of ids) plan.push({ field, id, weight, bound: weight * field.impactBound(id) });
-    plan.sort((a, b) => b.bound - a.bound);
+    const plan = this.plan(occurrences);
     let remaining = 0;
     for (const t of plan) remaining += t.bound;
 
     let count = 0;
     let alive: Int32Array | null = null; // once pruning starts: the chunks that can still make the cut, in chunk order
     let aliveCount = 0;
-    let best = 0; // the best partial score so far
+    let floor = -Infinity; // a lower bound (margin taken) on the `limit`-th best final score
     let scoredSinceTry = Infinity; // postings scored since pruning was last tried
-    for (const { field, id, weight, bound } of plan) {
+    let nextTryBelow = Infinity; // pruning is tried again once the unread terms' bounds sum below this
+    const tryEvery = this.options.pruneTryEvery;
+    for (let p = 0; p < plan.length; p++) {
+      const { field, id, weight, bound } = plan[p];
       field.ensure(id); // (already done by impactBound; kept next to the reads it guards)
       const { docs, tfs, norms } = field;
       const from = field.offsets[id];
       const to = field.offsets[id + 1];
-      // Deciding costs a pass over the chunks matched so far, so it is only tried when it can succeed (the
-      // `limit`-th best is at most the best) and before a long posting list, after enough scoring since the last try.
-      if (alive === null && !only && count >= limit && remaining < lowered(best) && to - from >= count >> 2 && scoredSinceTry >= count >> 1) {
+      // Deciding costs a pass over the chunks matched so far and a few lookups, so it is only tried before a long
+      // posting list, after enough scoring since the last try.
+      if (alive === null && !only && count >= limit && (tryEvery || (to - from >= count >> 2 && scoredSinceTry >= count >> 1 && remaining < nextTryBelow))) {
         scoredSinceTry = 0;
-        const threshold = lowered(kthLargest(acc, touched, count, limit));
-        if (remaining < threshold) {
+        floor = Math.max(floor, this.completedFloor(plan, p, acc, touched, count, limit));
+        // The floor moves little from one try to the next: trying again is worth it once the unread terms come near it.
+        nextTryBelow = floor * RETRY_SLACK;
+        if (remaining < floor) {
           alive = new Int32Array(count);
-          for (let i = 0; i < count; i++) if (acc[touched[i]] + remaining >= threshold) alive[aliveCount++] = touched[i];
+          for (let i = 0; i < count; i++) if (acc[touched[i]] + remaining >= floor) alive[aliveCount++] = touched[i];
           alive.subarray(0, aliveCount).sort();
         }
       }
@@ -623,17 +624,16 @@ export class LexicalIndex {
           const d = docs[i];
           const f = tfs[i];
           if (acc[d] === 0) touched[count++] = d;
-          const sum = (acc[d] += (weight * f * (K1 + 1)) / (f + norms[d]));
-          if (sum > best) best = sum;
+          acc[d] += (weight * f * (K1 + 1)) / (f + norms[d]);
         }
         scoredSinceTry += to - from;
         remaining -= bound;
       } else {
-        // Chunks in order: each lookup starts where the previous one stopped.
+        // Chunks in order: each lookup gallops on from where the previous one stopped.
         let at = from;
         for (let j = 0; j < aliveCount && at < to; j++) {
           const d = alive[j];
-          at = lowerBound(docs, at, to, d);
+          at = gallop(docs, at, to, d);
           if (at < to && docs[at] === d) {
             const f = tfs[at];
             acc[d] += (weight * f * (K1 + 1)) / (f + norms[d]);
@@ -641,7 +641,7 @@ export class LexicalIndex {
         }
         remaining -= bound;
         if (aliveCount > limit) {
-          const threshold = lowered(kthLargest(acc, alive, aliveCount, limit));
+          const threshold = Math.max(floor, lowered(kthLargest(acc, alive, aliveCount, limit)));
           let kept = 0;
           for (let j = 0; j < aliveCount; j++) if (acc[alive[j]] + remaining >= threshold) alive[kept++] = alive[j];
           aliveCount = kept;
@@ -667,6 +667,60 @@ export class LexicalIndex {
     for (let i = 0; i < count; i++) acc[touched[i]] = 0;
     return out.sort((a, b) => a - b);
   }
+
+  /** The query's distinct terms (repeats merged, idfs summed), by the most each can add to a chunk, largest first. */
+  private plan(occurrences: QueryTerm[]): PlannedTerm[] {
+    const merged = new Map<Bm25Field<string | number>, Map<number, number>>();
+    for (const { field, id, idf } of occurrences) {
+      let ids = merged.get(field);
+      if (!ids) merged.set(field, (ids = new Map()));
+      ids.set(id, (ids.get(id) ?? 0) + idf);
+    }
+    const plan: PlannedTerm[] = [];
+    for (const [field, ids] of merged) for (const [id, weight] of ids) plan.push({ field, id, weight, bound: weight * field.impactBound(id) });
+    return plan.sort((a, b) => b.bound - a.bound);
+  }
+
+  /**
+   * A lower bound on the `limit`-th best final score (margin taken): the `limit` chunks with the best partial sums
+   * (`acc`, terms before `next` scored) completed with the unread terms, looked up; the `limit`-th best of those.
+   * Any `limit` chunks' complete scores bound it from below; the leading ones bound it closely.
+   */
+  private completedFloor(plan: PlannedTerm[], next: number, acc: Float64Array, touched: Int32Array, count: number, limit: number): number {
+    const kth = kthLargest(acc, touched, count, limit);
+    const top = new Int32Array(limit);
+    let taken = 0;
+    for (let i = 0; i < count && taken < limit; i++) if (acc[touched[i]] > kth) top[taken++] = touched[i];
+    for (let i = 0; i < count && taken < limit; i++) if (acc[touched[i]] === kth) top[taken++] = touched[i];
+    top.sort();
+    const full = new Float64Array(limit);
+    for (let j = 0; j < limit; j++) full[j] = acc[top[j]];
+    for (let p = next; p < plan.length; p++) {
+      const { field, id, weight } = plan[p];
+      const { docs, tfs, norms } = field;
+      const to = field.offsets[id + 1];
+      let at = field.offsets[id];
+      for (let j = 0; j < limit && at < to; j++) {
+        const d = top[j];
+        at = gallop(docs, at, to, d);
+        if (at < to && docs[at] === d) {
+          const f = tfs[at];
+          full[j] += (weight * f * (K1 + 1)) / (f + norms[d]);
+        }
+      }
+    }
+    full.sort();
+    return lowered(full[0]);
+  }
+}
+
+interface PlannedTerm {
+  field: Bm25Field<string | number>;
+  id: number;
+  /** The summed idf × field weight of the term's occurrences in the query. */
+  weight: number;
+  /** `weight × impactBound`: the most the term adds to any chunk. */
+  bound: number;
 }
 
 interface QueryTerm {
@@ -682,6 +736,8 @@ interface QueryTerm {
  * 0.53–0.63 ms; 100k chunks (~450k) full 3.8–3.9 ms, pruned 2.6 ms.
  */
 const PRUNE_MIN_POSTINGS = 150_000;
+/** After a try, pruning is tried again once the unread terms' bounds sum below this multiple of the floor found. */
+const RETRY_SLACK = 1.0;
 /** A source with at most this many chunks is searched by scoring each of its chunks directly. */
 const FILTERED_DIRECT_MAX = 256;
 /**
@@ -692,6 +748,21 @@ const PRUNE_MARGIN = 1e-9;
 
 function lowered(x: number): number {
   return x - PRUNE_MARGIN * (Math.abs(x) + 1);
+}
+
+/**
+ * `lowerBound` for lookups that move forward through a list: steps 1, 2, 4, … from `from` first, so a chunk near the
+ * previous one costs a few reads rather than a binary search of the whole rest.
+ */
+function gallop(docs: Int32Array, from: number, to: number, doc: number): number {
+  if (from >= to || docs[from] >= doc) return from;
+  let lo = from;
+  let step = 1;
+  while (lo + step < to && docs[lo + step] < doc) {
+    lo += step;
+    step <<= 1;
+  }
+  return lowerBound(docs, lo + 1, Math.min(lo + step + 1, to), doc);
 }
 
 /** First position in `docs[from, to)` holding a chunk ≥ `doc` (`to` when none). */
