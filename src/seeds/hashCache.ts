@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
  */
 const FORMAT = 1;
 /** A file changed less than this before it was hashed is hashed again next time. */
-const SETTLE_MS = 2000;
+export const SEED_SETTLE_MS = 2000;
 
 interface Entry {
   key: string;
@@ -61,7 +61,7 @@ export class SeedHashCache {
 
   /** Records a hash just computed from the bytes of a file `stat` describes (read after that stat). */
   remember(path: string, stat: Stats, sha256: string, now = Date.now()): void {
-    if (now - Math.max(stat.mtimeMs, stat.ctimeMs) < SETTLE_MS) {
+    if (now - Math.max(stat.mtimeMs, stat.ctimeMs) < SEED_SETTLE_MS) {
       if (this.entries.delete(path)) this.dirty = true;
       return;
     }
