@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import zlib from 'node:zlib';
@@ -37,9 +37,20 @@ function checksummer(algorithm: string): { update(piece: Uint8Array): void; valu
   return { update: (piece) => hash.update(piece), value: () => `sha256:${hash.digest('hex')}` };
 }
 
+/** Read through one reused buffer: a stream's fresh buffer per piece is external memory that pushes V8 into early GCs. */
 async function digest(file: string, algorithm: string): Promise<string> {
   const sum = checksummer(algorithm);
-  for await (const piece of createReadStream(file, { highWaterMark: STREAM_BYTES })) sum.update(piece as Buffer);
+  const handle = await fs.open(file, 'r');
+  try {
+    const piece = Buffer.allocUnsafeSlow(STREAM_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(piece, 0, piece.byteLength, null);
+      if (bytesRead === 0) break;
+      sum.update(piece.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
   return sum.value();
 }
 
