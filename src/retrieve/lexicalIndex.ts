@@ -626,7 +626,12 @@ export class LexicalIndex {
             // 0.25 ms a query at 100k chunks).
             for (let d = 0; d < n; d++) if (acc[d] + remaining >= floor) alive[aliveCount++] = d;
           } else {
-            for (let i = 0; i < count; i++) if (acc[touched[i]] + remaining >= floor) alive[aliveCount++] = touched[i];
+            for (let i = 0; i < count; i++) {
+              // Branch-free (which chunks pass is unpredictable): written always, kept when it passes.
+              const d = touched[i];
+              alive[aliveCount] = d;
+              aliveCount += +(acc[d] + remaining >= floor);
+            }
             alive.subarray(0, aliveCount).sort();
           }
         }
@@ -672,7 +677,11 @@ export class LexicalIndex {
         if (aliveCount > limit) {
           const threshold = Math.max(floor, lowered(kthLargest(acc, alive, aliveCount, limit)));
           let kept = 0;
-          for (let j = 0; j < aliveCount; j++) if (acc[alive[j]] + remaining >= threshold) alive[kept++] = alive[j];
+          for (let j = 0; j < aliveCount; j++) {
+            const d = alive[j]; // branch-free, as above
+            alive[kept] = d;
+            kept += +(acc[d] + remaining >= threshold);
+          }
           aliveCount = kept;
         }
       }
