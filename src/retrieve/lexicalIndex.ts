@@ -552,8 +552,10 @@ export class LexicalIndex {
         const to = field.offsets[id + 1];
         const { docs, tfs: termTfs } = field;
         let at = field.offsets[id];
+        // A few dozen chunks in lists of up to all of them: each lookup starts from a guess (measured 0.25 → 0.18 ms a
+        // query at 100k chunks, against galloping).
         for (let j = 0; j < count && at < to; j++) {
-          at = gallop(docs, at, to, chunks[j]);
+          at = seek(docs, at, to, chunks[j]);
           if (at < to && docs[at] === chunks[j]) row[j] = termTfs[at];
         }
         byId.set(id, row);
