@@ -728,12 +728,7 @@ export class LexicalIndex {
    * Any `limit` chunks' complete scores bound it from below; the leading ones bound it closely.
    */
   private completedFloor(plan: PlannedTerm[], next: number, acc: Float64Array, touched: Int32Array, count: number, limit: number): number {
-    const kth = kthLargest(acc, touched, count, limit);
-    const top = new Int32Array(limit);
-    let taken = 0;
-    for (let i = 0; i < count && taken < limit; i++) if (acc[touched[i]] > kth) top[taken++] = touched[i];
-    for (let i = 0; i < count && taken < limit; i++) if (acc[touched[i]] === kth) top[taken++] = touched[i];
-    top.sort();
+    const top = largest(acc, touched, count, limit).sort();
     const full = new Float64Array(limit);
     for (let j = 0; j < limit; j++) full[j] = acc[top[j]];
     for (let p = next; p < plan.length; p++) {
@@ -794,6 +789,46 @@ const PRUNE_MARGIN = 1e-9;
 
 function lowered(x: number): number {
   return x - PRUNE_MARGIN * (Math.abs(x) + 1);
+}
+
+/**
+ * `k` of `list[0..count)` (count ≥ k ≥ 1) with the largest `values` (ties taken in any order), in one pass with a
+ * size-k min-heap of (value, chunk).
+ */
+function largest(values: Float64Array, list: Int32Array, count: number, k: number): Int32Array {
+  const h = new Float64Array(k);
+  const chunks = new Int32Array(k);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const d = list[i];
+    const v = values[d];
+    if (size < k) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (h[parent] <= v) break;
+        h[at] = h[parent];
+        chunks[at] = chunks[parent];
+        at = parent;
+      }
+      h[at] = v;
+      chunks[at] = d;
+    } else if (v > h[0]) {
+      let at = 0;
+      for (;;) {
+        let child = 2 * at + 1;
+        if (child >= k) break;
+        if (child + 1 < k && h[child + 1] < h[child]) child++;
+        if (h[child] >= v) break;
+        h[at] = h[child];
+        chunks[at] = chunks[child];
+        at = child;
+      }
+      h[at] = v;
+      chunks[at] = d;
+    }
+  }
+  return chunks;
 }
 
 const heap = { values: new Float64Array(64) };
