@@ -773,11 +773,15 @@ function newScratch(n: number): { acc: Float64Array; touched: Int32Array } {
 
 /**
  * Below this many postings a query scores them all (`fullTop`): pruning's bookkeeping costs more than it saves.
- * Measured (CPU per query, eval questions, k 40): 10k chunks (~45k postings a query) full 0.37–0.41 ms, pruned
- * 0.53–0.63 ms; 100k chunks (~450k) full 3.8–3.9 ms, pruned 2.6 ms.
+ * Measured (CPU per query, eval questions, k 40): 10k chunks (~45k postings a query) full 0.26 ms, pruned 0.36 ms;
+ * 100k chunks, the queries under 150k postings: full 0.87 ms, pruned 0.78 ms; all of them (~450k postings) full
+ * 2.5 ms, pruned 1.5 ms. (Before the floor and branch-free loops: 0.37–0.41 / 0.53–0.63 ms at 10k, 3.8 / 2.6 ms.)
  */
 const PRUNE_MIN_POSTINGS = 150_000;
-/** After a try, pruning is tried again once the unread terms' bounds sum below this multiple of the floor found. */
+/**
+ * After a try, pruning is tried again once the unread terms' bounds sum below this multiple of the floor found (1.25,
+ * 1.5 and 3 measured slower at 100k chunks: each try costs a pass over the matched chunks and some lookups).
+ */
 const RETRY_SLACK = 1.0;
 /** A source with at most this many chunks is searched by scoring each of its chunks directly. */
 const FILTERED_DIRECT_MAX = 256;
