@@ -98,7 +98,8 @@ describe('vectors read from an hnswlib index file', () => {
     const withGetPoint = await Promise.all(queries.map((q) => kb.search(q, { k: 8 })));
     expect(withFile).toEqual(withGetPoint);
     const generation = path.join(p.store, (await fs.readFile(path.join(p.store, 'CURRENT'), 'utf8')).trim());
-    kb.usePointVectors(await pointVectorsOnDisk(path.join(generation, 'hnswlib.index'), kb.vectors.index.getNumDimensions()));
+    kb.usePointVectorsWhenReady(pointVectorsOnDisk(path.join(generation, 'hnswlib.index'), kb.vectors.index.getNumDimensions()));
+    await kb.pointVectorsSettled;
     expect(await Promise.all(queries.map((q) => kb.search(q, { k: 8 })))).toEqual(withGetPoint);
   });
 });

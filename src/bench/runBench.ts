@@ -175,6 +175,8 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
     const loadMs = performance.now() - started;
     if (fresh.rebuiltBecause || loaded.rebuiltBecause) throw new Error(`bench store was rebuilt on load: ${fresh.rebuiltBecause ?? loaded.rebuiltBecause}`);
     const kb = loaded.kb;
+    // Searched once the store is whole: a large store's re-scoring vectors are made ready just after its load.
+    await kb.pointVectorsSettled;
     options.log(`bench ${targetChunks}: ${kb.size} chunks in ${Math.round(ingestMs)} ms; searching`);
     const search = await measure(queries.slice(0, options.searches), (q) => kb.search(q, { k: 5 }));
     const ask = options.asks > 0 ? await askEngine(kb) : null;

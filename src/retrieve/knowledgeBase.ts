@@ -121,6 +121,16 @@ export class KnowledgeBase {
     this.pointVectors = vectors;
   }
 
+  /** Settles once vectors handed over later (`usePointVectorsWhenReady`) are in use, or known not to come. */
+  pointVectorsSettled: Promise<void> = Promise.resolve();
+
+  /** Serves re-scoring from `pending`'s vectors once they are ready (read after the load: a large store's). */
+  usePointVectorsWhenReady(pending: Promise<{ get(label: number): Float32Array | undefined } | null>): void {
+    this.pointVectorsSettled = pending.then((vectors) => {
+      if (vectors) this.usePointVectors(vectors);
+    });
+  }
+
   /** The stored vector of a chunk (as hnswlib keeps it). */
   vectorOf(index: number): number[] {
     return this.vectors.index.getPoint(this.pointOf[index]);

@@ -234,11 +234,11 @@ export async function loadGeneration(
     // Over the memory budget: the vectors are read from the file when needed, once its labels are collected in
     // the background (until then, and if the file's layout is not recognised, search uses hnswlib's getPoint).
     const [live, hnsw] = [pointOf[0], index];
-    void pointVectorsOnDisk(path.join(dir, FILES.index), dimensions).then(
-      (onDisk) => {
-        if (onDisk && sameVector(onDisk.get(live), hnsw.getPoint(live))) kb.usePointVectors(onDisk);
-      },
-      () => undefined,
+    kb.usePointVectorsWhenReady(
+      pointVectorsOnDisk(path.join(dir, FILES.index), dimensions).then(
+        (onDisk) => (onDisk && sameVector(onDisk.get(live), hnsw.getPoint(live)) ? onDisk : null),
+        () => null,
+      ),
     );
   }
   return { kb, manifest };
