@@ -27,7 +27,8 @@ function buildLines(harness: BotHarness): string[] {
 
 describe('/reindex', () => {
   it('two at once build once, and both report the added document', async () => {
-    h = await startBotHarness();
+    // Enough chunks that one more stays within the IDF drift limit (25%): the update is made in place.
+    h = await startBotHarness({}, (root) => writeSyntheticSeeds(path.join(root, 'seeds'), syntheticSentences(200), 8).then(() => undefined));
     await fs.writeFile(path.join(h.root, 'seeds', 'baru.txt'), 'Dokumen baru tentang Pulau Jeju. Pulau itu ada di selatan Korea.');
     const a = h.fake.sendSlash('reindex', [], { userId: newUser(), permissions: MANAGE_GUILD });
     const b = h.fake.sendSlash('reindex', [], { userId: newUser(), permissions: MANAGE_GUILD });
