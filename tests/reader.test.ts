@@ -105,8 +105,9 @@ describe('npm run train', () => {
       expect(a.equals(b)).toBe(true);
       const model = decodeReader(a);
       expect(model.version).toBe(report.version);
-      expect(model.sentence.weights.some((w: number) => w !== 0)).toBe(true);
-      expect(model.span.weights.some((w: number) => w !== 0)).toBe(true);
+      const { sparseWeights } = await import('../src/reader/linearModel.js');
+      expect(sparseWeights(model.sentence).indexes.length).toBeGreaterThan(0);
+      expect(sparseWeights(model.span).indexes.length).toBeGreaterThan(0);
     } finally {
       await fs.rm(out, { recursive: true, force: true });
     }
@@ -126,5 +127,40 @@ describe('how many sentences the trained reader cites', () => {
     expect(pickCredibleSentences(ranked(0.5, 0.35, 0.1, 0.05))).toHaveLength(2);
     expect(pickCredibleSentences(ranked(0.3, 0.3, 0.1, 0.1, 0.1, 0.1))).toHaveLength(3);
     expect(pickCredibleSentences(ranked())).toHaveLength(0);
+  });
+});
+
+describe('reader models as loaded', () => {
+  it('keep few weights in a Map and many in an array, and score exactly as the dense model would', async () => {
+    const { emptyModel, linearScore, loadedModel, sparseWeights } = await import('../src/reader/linearModel.js');
+    const { FeatureVector } = await import('../src/reader/features.js');
+    const { MODEL_NAMES } = await import('../src/reader/modelFile.js');
+    const loaded = loadReader();
+    const models = MODEL_NAMES.map((name) => {
+      const model = loaded[name];
+      const stored = sparseWeights(model);
+      const dense = emptyModel();
+      stored.indexes.forEach((index, i) => (dense.weights[index] = stored.values[i]));
+      dense.bias = stored.bias;
+      expect(sparseWeights(loadedModel(stored))).toEqual(stored);
+      return { model, stored, dense };
+    });
+    const shapes = models.map(({ model }) => (model.sparse ? 'map' : 'array'));
+    expect(shapes).toContain('map');
+    expect(shapes).toContain('array');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.double({ min: -5, max: 5, noNaN: true })), { maxLength: 40 }), (named) => {
+        const features = new FeatureVector();
+        for (const [name, value] of named) features.add(name, value);
+        for (const { model, dense } of models) expect(linearScore(model, features)).toBe(linearScore(dense, features));
+      }),
+      { numRuns: 200 },
+    );
+    // And on features the models actually weigh: their stored weights' buckets.
+    for (const { model, stored, dense } of models) {
+      const keys = Array.from(stored.indexes.slice(0, 500));
+      const features = { keys, values: keys.map((_, i) => (i % 7) - 3) } as unknown as InstanceType<typeof FeatureVector>;
+      expect(linearScore(model, features)).toBe(linearScore(dense, features));
+    }
   });
 });

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { denseModel, sparseWeights, type LinearModel } from './linearModel.js';
+import { loadedModel, sparseWeights, type LinearModel } from './linearModel.js';
 
 /** Format of models/reader.bin; bump when the meaning of a feature or of the file changes. */
 export const READER_FORMAT = 2;
 
-const MODEL_NAMES = ['sentence', 'span', 'answerable', 'shortAnswer'] as const;
+export const MODEL_NAMES = ['sentence', 'span', 'answerable', 'shortAnswer'] as const;
 type ModelName = (typeof MODEL_NAMES)[number];
 
 /** The trained reader as shipped: four linear models and the two thresholds chosen on the training data. */
@@ -72,7 +72,7 @@ export function decodeReader(bytes: Buffer): ReaderModel {
     const indexes = new Int32Array(aligned.buffer, offset, count);
     const values = new Float32Array(aligned.buffer, offset + count * 4, count);
     offset += count * 8;
-    models[name] = denseModel({ bias, indexes, values });
+    models[name] = loadedModel({ bias, indexes, values });
   }
   return { version: header.version, thresholds: header.thresholds, ...models };
 }
