@@ -795,18 +795,23 @@ function lowered(x: number): number {
   return x - PRUNE_MARGIN * (Math.abs(x) + 1);
 }
 
+/** Scratch for `fillHeap`, grown as needed: the k-th largest is taken many times per query. */
+const heap = { values: new Float64Array(64), chunks: new Int32Array(64) };
+
 /**
- * `k` of `list[0..count)` (count ≥ k ≥ 1) with the largest `values` (ties taken in any order), in one pass with a
- * size-k min-heap of (value, chunk).
+ * Leaves in `heap` (first `k` slots) a size-k min-heap of the `k` entries of `list[0..count)` (count ≥ k ≥ 1)
+ * with the largest `values`, as (value, chunk), in one pass; ties taken in any order.
  */
-function largest(values: Float64Array, list: Int32Array, count: number, k: number): Int32Array {
-  const h = new Float64Array(k);
-  const chunks = new Int32Array(k);
+function fillHeap(values: Float64Array, list: Int32Array, count: number, k: number): void {
+  if (heap.values.length < k) heap.values = new Float64Array(k);
+  if (heap.chunks.length < k) heap.chunks = new Int32Array(k);
+  const { values: h, chunks } = heap;
   let size = 0;
   for (let i = 0; i < count; i++) {
     const d = list[i];
     const v = values[d];
     if (size < k) {
+      // Sift up.
       let at = size++;
       while (at > 0) {
         const parent = (at - 1) >> 1;
@@ -818,6 +823,7 @@ function largest(values: Float64Array, list: Int32Array, count: number, k: numbe
       h[at] = v;
       chunks[at] = d;
     } else if (v > h[0]) {
+      // Replace the root and sift down.
       let at = 0;
       for (;;) {
         let child = 2 * at + 1;
@@ -832,41 +838,16 @@ function largest(values: Float64Array, list: Int32Array, count: number, k: numbe
       chunks[at] = d;
     }
   }
-  return chunks;
 }
 
-const heap = { values: new Float64Array(64) };
+/** The `k` chunks of `list[0..count)` with the largest `values` (count ≥ k ≥ 1), in no particular order. */
+function largest(values: Float64Array, list: Int32Array, count: number, k: number): Int32Array {
+  fillHeap(values, list, count, k);
+  return heap.chunks.slice(0, k);
+}
 
-/** The `k`-th largest of `values[list[0..count)]` (count ≥ k ≥ 1), with a size-k min-heap. */
+/** The `k`-th largest of `values[list[0..count)]` (count ≥ k ≥ 1). */
 function kthLargest(values: Float64Array, list: Int32Array, count: number, k: number): number {
-  if (heap.values.length < k) heap.values = new Float64Array(k);
-  const h = heap.values;
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const v = values[list[i]];
-    if (size < k) {
-      // Sift up.
-      let at = size++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (h[parent] <= v) break;
-        h[at] = h[parent];
-        at = parent;
-      }
-      h[at] = v;
-    } else if (v > h[0]) {
-      // Replace the root and sift down.
-      let at = 0;
-      for (;;) {
-        let child = 2 * at + 1;
-        if (child >= k) break;
-        if (child + 1 < k && h[child + 1] < h[child]) child++;
-        if (h[child] >= v) break;
-        h[at] = h[child];
-        at = child;
-      }
-      h[at] = v;
-    }
-  }
-  return h[0];
+  fillHeap(values, list, count, k);
+  return heap.values[0];
 }
