@@ -58,9 +58,17 @@ function indexLayout(words: Uint32Array, dimensions: number, fileBytes: number):
   return layout;
 }
 
-/** Labels must be chunk-list labels (Int32Array): anything above is not an index this code wrote. */
-function validLabel(label: number): boolean {
-  return label <= 0x7fffffff;
+/**
+ * Copies the labels of `records` records starting at byte `start` of `words` into `labels` from `into`; false when
+ * one is not a chunk-list label (Int32Array): anything above is not an index this code wrote.
+ */
+function readLabels(words: Uint32Array, start: number, recordBytes: number, labelOffset: number, labels: Float64Array, into: number, records: number): boolean {
+  for (let i = 0; i < records; i++) {
+    const label = sizeAt(words, start + i * recordBytes + labelOffset);
+    if (!(label <= 0x7fffffff)) return false;
+    labels[into + i] = label;
+  }
+  return true;
 }
 
 export function parsePointVectors(file: Uint8Array, dimensions: number): PointVectors | null {
@@ -73,14 +81,8 @@ export function parsePointVectors(file: Uint8Array, dimensions: number): PointVe
   const { count, recordBytes, labelOffset, dataOffset } = layout;
 
   const labels = new Float64Array(count);
-  let maxLabel = -1;
-  for (let i = 0; i < count; i++) {
-    const label = sizeAt(words, HEADER_BYTES + i * recordBytes + labelOffset);
-    if (!validLabel(label)) return null;
-    labels[i] = label;
-    if (label > maxLabel) maxLabel = label;
-  }
-  const slotOf = slotTable(labels, maxLabel);
+  if (!readLabels(words, HEADER_BYTES, recordBytes, labelOffset, labels, 0, count)) return null;
+  const slotOf = slotTable(labels);
   if (!slotOf) return null;
   const vectorAt = (slot: number) => new Float32Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES + slot * recordBytes + dataOffset, dimensions);
   return {
@@ -124,7 +126,6 @@ export async function pointVectorsOnDisk(file: string, dimensions: number, block
     if (!layout) return null;
     const { count, recordBytes, labelOffset, dataOffset } = layout;
     const labels = new Float64Array(count);
-    let maxLabel = -1;
     // Whole records per block, so every label falls inside the block read.
     const perBlock = Math.max(1, Math.floor(blockBytes / recordBytes));
     const block = new Uint8Array(perBlock * recordBytes);
@@ -133,14 +134,9 @@ export async function pointVectorsOnDisk(file: string, dimensions: number, block
       const records = Math.min(perBlock, count - first);
       const want = records * recordBytes;
       if ((await readAt(block, want, HEADER_BYTES + first * recordBytes)) !== want) return null;
-      for (let i = 0; i < records; i++) {
-        const label = sizeAt(blockWords, i * recordBytes + labelOffset);
-        if (!validLabel(label)) return null;
-        labels[first + i] = label;
-        if (label > maxLabel) maxLabel = label;
-      }
+      if (!readLabels(blockWords, 0, recordBytes, labelOffset, labels, first, records)) return null;
     }
-    const slotOf = slotTable(labels, maxLabel);
+    const slotOf = slotTable(labels);
     if (!slotOf) return null;
     const vectorBytes = dimensions * 4;
     const points: PointVectors = {
@@ -162,7 +158,9 @@ export async function pointVectorsOnDisk(file: string, dimensions: number, block
 }
 
 /** Label → slot, or null when a label repeats. An array when labels are dense enough (they are: chunk numbers), a Map otherwise. */
-function slotTable(labels: Float64Array, maxLabel: number): ((label: number) => number) | null {
+function slotTable(labels: Float64Array): ((label: number) => number) | null {
+  let maxLabel = -1;
+  for (const label of labels) if (label > maxLabel) maxLabel = label;
   if (maxLabel + 1 <= DENSE_LABELS_FACTOR * labels.length + 1024) {
     const slots = new Int32Array(maxLabel + 1).fill(-1);
     for (let i = 0; i < labels.length; i++) {
