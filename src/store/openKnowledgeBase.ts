@@ -114,7 +114,7 @@ async function openStored(
   options: OpenOptions,
   embeddings: Embeddings,
   seenGeneration: string | null,
-): Promise<{ opened: OpenedKnowledgeBase } | { reason: string; base: StoreManifest | null; files?: SeedFile[] }> {
+): Promise<{ opened: OpenedKnowledgeBase } | { reason: string; base: StoreManifest | null; seeds?: { files: SeedFile[]; expected: ExpectedStore } }> {
   const manifest = seenGeneration ? await generationManifest(seenGeneration) : null;
   const stored = seenGeneration && manifest ? { dir: seenGeneration, manifest } : null;
   const inMemory = options.loaded;
@@ -137,10 +137,11 @@ async function openStored(
     throw files.error;
   }
   if (!stored) return { reason: 'no store yet', base: null };
-  const stale = staleReason(stored.manifest, expectedStore(config, seedHashes(files.value.files, stored.manifest)));
+  const expected = expectedStore(config, seedHashes(files.value.files, stored.manifest));
+  const stale = staleReason(stored.manifest, expected);
   if (stale) {
     await dropEarly('the seeds changed');
-    return { reason: stale, base: stored.manifest, files: files.value.files };
+    return { reason: stale, base: stored.manifest, seeds: { files: files.value.files, expected } };
   }
   if (inMemory && keepInMemory) return { opened: { ...inMemory, rebuiltBecause: null, skipped: inMemory.manifest.skipped } };
   const loaded = await (early ?? load());
@@ -161,7 +162,7 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
     if ('opened' in stored) return stored.opened;
     reason = stored.reason;
     seenManifest = stored.base;
-    if (seenManifest && stored.files) keep = unchangedSeeds(config, seenManifest, stored.files);
+    if (seenManifest && stored.seeds) keep = unchangedSeeds(seenManifest, stored.seeds.expected, stored.seeds.files);
   }
 
   const scan = await loadSeedsKeeping(config.seedsDir, config.seedMaxBytes, config.rootDir, config.seedMaxPages, keep);
@@ -206,8 +207,7 @@ async function openUnshared(config: CoreConfig, options: OpenOptions): Promise<O
  * The seeds an in-place update can take from the store it updates (source → sha256): those whose scanned bytes
  * are the ones it was built from — when only seeds changed, so that the update may go ahead at all.
  */
-function unchangedSeeds(config: CoreConfig, manifest: StoreManifest, files: SeedFile[]): Map<string, string> {
-  const expected = expectedStore(config, seedHashes(files, manifest));
+function unchangedSeeds(manifest: StoreManifest, expected: ExpectedStore, files: SeedFile[]): Map<string, string> {
   if (!incrementalBase(manifest, expected).ok) return new Map();
   return new Map(files.filter((f) => manifest.seeds[f.source] === f.sha256).map((f) => [f.source, f.sha256]));
 }
