@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { FakeDiscord, type RecordedRequest } from './helpers/fakeDiscord.js';
 import { tempProject } from './helpers/tempProject.js';
-import { until } from './helpers/discordBotHarness.js';
+import { botTestEnv, until } from './helpers/discordBotHarness.js';
 import { BriefingService } from '../src/service.js';
 import { createAnswerEngine, type AnswerEngine } from '../src/answer/engine.js';
 import { createSummarizer } from '../src/summary/summarizer.js';
@@ -74,15 +74,7 @@ beforeAll(async () => {
   seeds = project.seeds;
   cleanup = project.cleanup;
   fake = await FakeDiscord.start();
-  env = {
-    SEEDS_DIR: project.seeds,
-    VECTORSTORE_DIR: project.store,
-    DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
-    DISCORD_TOKEN: fake.token,
-    DISCORD_API_URL: fake.apiUrl,
-    RATE_LIMIT_USER_PER_MIN: '0',
-    RATE_LIMIT_GUILD_PER_MIN: '0',
-  };
+  env = botTestEnv(project, fake, { RATE_LIMIT_USER_PER_MIN: '0', RATE_LIMIT_GUILD_PER_MIN: '0' });
   service = await BriefingService.open(project.config(env));
   inProcess = createAnswerEngine(service, env);
   pool = new AnswerPool(service, inProcess, { workers: 1, env, crashOn: CRASH });

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { FakeDiscord, type RecordedRequest } from './helpers/fakeDiscord.js';
+import { botTestEnv } from './helpers/discordBotHarness.js';
 import { tempProject } from './helpers/tempProject.js';
 import { BriefingService } from '../src/service.js';
 import { createAnswerEngine, type AnswerEngine } from '../src/answer/engine.js';
@@ -195,15 +195,7 @@ describe('the bot answering on its main thread', () => {
     const project = await tempProject();
     cleanup = project.cleanup;
     fake = await FakeDiscord.start();
-    const env = {
-      SEEDS_DIR: project.seeds,
-      VECTORSTORE_DIR: project.store,
-      DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
-      DISCORD_TOKEN: fake.token,
-      DISCORD_API_URL: fake.apiUrl,
-      RATE_LIMIT_USER_PER_MIN: '0',
-      RATE_LIMIT_GUILD_PER_MIN: '0',
-    };
+    const env = botTestEnv(project, fake, { RATE_LIMIT_USER_PER_MIN: '0', RATE_LIMIT_GUILD_PER_MIN: '0' });
     const service = await BriefingService.open(project.config(env));
     inProcess = createAnswerEngine(service, env);
     const failing: QuestionAnswerer = {
@@ -248,14 +240,7 @@ describe('openBot (what npm start runs)', () => {
     const project = await tempProject();
     const fake = await FakeDiscord.start();
     try {
-      const base = {
-        SEEDS_DIR: project.seeds,
-        VECTORSTORE_DIR: project.store,
-        DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
-        DISCORD_TOKEN: fake.token,
-        DISCORD_API_URL: fake.apiUrl,
-        WATCH_SEEDS: 'false',
-      };
+      const base = botTestEnv(project, fake, { WATCH_SEEDS: 'false' });
       const log = createLogger({ level: 'silent', secrets: [fake.token], logContent: false, destination: new PassThrough() });
       for (const [extra, kind] of [[{}, MainThreadAnswerer], [{ ANSWER_WORKERS: '1' }, AnswerPool]] as const) {
         const env = { ...base, ...extra };

@@ -27,19 +27,26 @@ export interface BotHarness {
   close: () => Promise<void>;
 }
 
-export async function startBotHarness(extraEnv: Record<string, string> = {}, beforeStart?: (root: string) => Promise<void>): Promise<BotHarness> {
-  const project = await tempProject();
-  const fake = await FakeDiscord.start();
-  const env: Record<string, string> = {
+/** The environment of a bot under test: the scratch project's folders and database, the stand-in Discord. */
+export function botTestEnv(
+  project: { root: string; seeds: string; store: string },
+  fake: { token: string; apiUrl: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
     SEEDS_DIR: project.seeds,
     VECTORSTORE_DIR: project.store,
     DATA_DB_FILE: path.join(project.root, 'data/briefing.db'),
     DISCORD_TOKEN: fake.token,
     DISCORD_API_URL: fake.apiUrl,
-    RATE_LIMIT_USER_PER_MIN: '100',
-    RATE_LIMIT_GUILD_PER_MIN: '1000',
-    ...extraEnv,
+    ...extra,
   };
+}
+
+export async function startBotHarness(extraEnv: Record<string, string> = {}, beforeStart?: (root: string) => Promise<void>): Promise<BotHarness> {
+  const project = await tempProject();
+  const fake = await FakeDiscord.start();
+  const env = botTestEnv(project, fake, { RATE_LIMIT_USER_PER_MIN: '100', RATE_LIMIT_GUILD_PER_MIN: '1000', ...extraEnv });
   await beforeStart?.(project.root);
   const service = await BriefingService.open(project.config(env));
   const real = createAnswerEngine(service, env);
