@@ -20,7 +20,7 @@ describe('vectorBatches', () => {
     expect(here.flat()).toEqual(await embeddings.embedDocuments(texts));
   });
 
-  it('stops its thread when the consumer stops early', async () => {
+  it('lets the consumer stop early: the generator ends (its thread terminated in `finally`) without hanging or failing', async () => {
     const seen: number[] = [];
     for await (const batch of vectorBatches(embeddings, texts, 32, { parallel: true })) {
       seen.push(batch.length);
