@@ -131,12 +131,12 @@ describe('a store damaged on disk', () => {
     expect((await openKnowledgeBase(p.config())).rebuiltBecause).toBeNull();
   });
 
-  it('is rebuilt when the stored text (documents.json) is damaged', async () => {
+  it('is rebuilt when the stored text (documents.bin) is damaged', async () => {
     const p = await project();
     await openKnowledgeBase(p.config());
-    await flipByte(path.join((await currentGeneration(p.store))!, 'documents.json'), 40);
+    await flipByte(path.join((await currentGeneration(p.store))!, 'documents.bin'), 40);
     const reopened = await openKnowledgeBase(p.config());
-    expect(reopened.rebuiltBecause).toMatch(/documents\.json checksum mismatch/);
+    expect(reopened.rebuiltBecause).toMatch(/documents\.bin checksum mismatch/);
     expect((await reopened.kb.search('Selat Hormuz', { k: 1 }))[0].chunk.text).toContain('Hormuz');
   });
 

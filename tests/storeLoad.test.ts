@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { segmentDocument, chunkDocument, type IndexedDocument } from '../src/chunk/chunker.js';
 import { createEmbeddings } from '../src/embed/providers.js';
 import { readIndex } from '../src/store/vectorIndex.js';
-import { decodeChunks, decodeChunksSliced, decodeDocuments, decodeDocumentsFile, encodeChunks, encodeDocuments, FILES } from '../src/store/generationFiles.js';
+import { decodeDocumentsFile, encodeDocumentsFile } from '../src/store/documentsFile.js';
+import { decodeChunks, decodeChunksSliced, encodeChunks, FILES } from '../src/store/generationFiles.js';
 import { openKnowledgeBase, retrievalOptions } from '../src/store/openKnowledgeBase.js';
 import { parsePointVectors } from '../src/store/pointVectors.js';
 import { currentGeneration, loadGeneration } from '../src/store/vectorStore.js';
@@ -45,7 +46,7 @@ describe('a damaged store file', () => {
     [FILES.chunks, 'flip', /chunks\.json checksum mismatch/],
     [FILES.idf, 'flip', /idf\.bin checksum mismatch/],
     [FILES.lexical, 'flip', /lexical\.bin checksum mismatch/],
-    [FILES.documents, 'append', /documents\.json has \d+ bytes, not \d+/],
+    [FILES.documents, 'append', /documents\.bin has \d+ bytes, not \d+/],
     [FILES.index, 'append', /hnswlib\.index has \d+ bytes, not \d+/],
   ] as const)('%s (%s) is refused and the store rebuilt', async (name, how, reason) => {
     const p = await project();
@@ -140,51 +141,58 @@ describe('the store load', () => {
   });
 });
 
-describe('documents.json, one document per line', () => {
+describe('documents.bin', () => {
   const awkward = 'Baris satu.\nBaris dua dengan "kutip", \\ garis miring, tab\t, U+2028 \u2028 dan surrogate sendiri \ud800. Akhir.';
+  const texts = [awkward, 'Dokumen kedua. Kalimat kedua.', 'Ketiga, dengan é, 中文 dan emoji 🙂. Selesai.', 'Café à côté. Déjà vu — “kutipan”.', 'Résumé naïf. Ünïcödé.'];
   const docs = (): IndexedDocument[] =>
-    [awkward, 'Dokumen kedua. Kalimat kedua.', 'Ketiga, dengan é, 中文 dan emoji 🙂. Selesai.'].map((content, i) =>
-      segmentDocument({ source: `seeds/d${i}.txt`, title: `D${i}`, content, bodyStart: 0 }) as IndexedDocument,
+    texts.map((content, i) => segmentDocument({ source: `seeds/d${i}.txt`, title: `D${i}`, content, bodyStart: 0, ...(i === 1 ? { date: '2020-01-14', pageStarts: [0, 15] } : {}) }) as IndexedDocument);
+
+  it('give back every document as it was: Latin-1, other scripts, emoji and a lone surrogate, metadata included', async () => {
+    const decoded = await decodeDocumentsFile(encodeDocumentsFile(docs()));
+    expect(decoded).toEqual(docs());
+    for (let i = 0; i < texts.length; i++) expect(decoded[i].content).toBe(texts[i]);
+    expect(await decodeDocumentsFile(encodeDocumentsFile([]))).toEqual([]);
+  });
+
+  it('give back texts decoded in pieces (many documents, both kinds interleaved) at their exact offsets', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      segmentDocument({ source: `seeds/m${i}.txt`, title: `M${i}`, content: i % 3 ? `Dokumen ${i} berbahasa Indonesia. `.repeat(30) : `Document ${i} — “quoted”. `.repeat(30), bodyStart: 0 }) as IndexedDocument,
     );
-
-  it('decode a document at a time to what JSON.parse of the whole gives, awkward text included', async () => {
-    const encoded = encodeDocuments(docs());
-    expect(encoded.split('\n')).toHaveLength(docs().length + 2);
-    expect(await decodeDocumentsFile(Buffer.from(encoded))).toEqual(decodeDocuments(encoded));
-    expect(decodeDocuments(encoded)).toEqual(docs());
-    // A document with a few non-ASCII characters is written in ASCII; one mostly in another script stays UTF-8.
-    const lines = encoded.split('\n');
-    expect(lines[1]).toMatch(/^[\x00-\x7f]*$/);
-    const script = encodeDocuments([segmentDocument({ source: 'seeds/zh.txt', title: 'ZH', content: '中文文本。'.repeat(40), bodyStart: 0 }) as IndexedDocument]);
-    expect(script).toContain('中文文本');
-    expect(decodeDocuments(script)[0].content).toBe('中文文本。'.repeat(40));
-    expect(await decodeDocumentsFile(Buffer.from(encodeDocuments([])))).toEqual([]);
+    const bytes = encodeDocumentsFile(many);
+    expect(bytes.byteLength).toBeGreaterThan(3 * 1024 * 1024); // more than one piece of each kind
+    const decoded = await decodeDocumentsFile(bytes);
+    expect(decoded.map((d) => d.content)).toEqual(many.map((d) => d.content));
+    expect(decoded[2999].sentences).toEqual(many[2999].sentences);
   });
 
-  it('still read the one-line layout of older stores', async () => {
-    const oneLine = JSON.stringify(JSON.parse(encodeDocuments(docs())));
-    expect(oneLine).not.toContain('\n');
-    expect(await decodeDocumentsFile(Buffer.from(oneLine))).toEqual(docs());
-  });
-
-  it('refuse a line layout with a missing or extra comma, or a broken line', async () => {
-    const lines = encodeDocuments(docs()).split('\n');
-    const missing = [...lines];
-    missing[1] = missing[1].slice(0, -1);
-    await expect(decodeDocumentsFile(Buffer.from(missing.join('\n')))).rejects.toThrow(/malformed/);
-    const extra = [...lines];
-    extra[3] += ',';
-    await expect(decodeDocumentsFile(Buffer.from(extra.join('\n')))).rejects.toThrow(/malformed/);
-    const broken = [...lines];
-    broken[2] = broken[2].slice(5);
-    await expect(decodeDocumentsFile(Buffer.from(broken.join('\n')))).rejects.toThrow(/malformed/);
+  it('refuse a file that does not add up', async () => {
+    const bytes = encodeDocumentsFile(docs());
+    await expect(decodeDocumentsFile(bytes.subarray(0, bytes.byteLength - 1))).rejects.toThrow(/malformed/);
+    await expect(decodeDocumentsFile(Buffer.concat([bytes, Buffer.from('x')]))).rejects.toThrow(/malformed/);
+    const wrongMagic = Buffer.from(bytes);
+    wrongMagic[0] = 0x41;
+    await expect(decodeDocumentsFile(wrongMagic)).rejects.toThrow(/malformed/);
+    // A sentence that ends past its document's text.
+    const headerEnd = 12 + bytes.readUInt32LE(8);
+    const firstSpanEnd = headerEnd + ((4 - (headerEnd % 4)) % 4) + 4;
+    const pastEnd = Buffer.from(bytes);
+    pastEnd.writeInt32LE(texts[0].length + 1, firstSpanEnd);
+    await expect(decodeDocumentsFile(pastEnd)).rejects.toThrow(/malformed/);
+    // A header whose lengths disagree with the text it describes.
+    const header = JSON.parse(bytes.toString('utf8', 12, headerEnd)) as { documents: { chars: number }[] };
+    header.documents[2].chars += 1; // a UTF-8 text: its piece decodes to fewer characters than stated
+    const json = Buffer.from(JSON.stringify(header));
+    const lying = Buffer.concat([bytes.subarray(0, 8), Buffer.alloc(4), json]);
+    lying.writeUInt32LE(json.byteLength, 8);
+    const pad = Buffer.alloc((4 - (lying.byteLength % 4)) % 4);
+    await expect(decodeDocumentsFile(Buffer.concat([lying, pad, bytes.subarray(headerEnd + ((4 - (headerEnd % 4)) % 4))]))).rejects.toThrow(/malformed/);
   });
 
   it('let the event loop run while a large briefing is decoded', async () => {
     const many = Array.from({ length: 6000 }, (_, i) =>
       segmentDocument({ source: `seeds/n${i}.txt`, title: `N${i}`, content: `Dokumen ${i}. `.repeat(60), bodyStart: 0 }) as IndexedDocument,
     );
-    const bytes = Buffer.from(encodeDocuments(many));
+    const bytes = encodeDocumentsFile(many);
     let finished = false;
     let ranDuring = false;
     setImmediate(() => (ranDuring = !finished));

@@ -64,6 +64,11 @@ function unresolvedLinkReason(error: unknown): string {
   return `unreadable symlink (${code})`;
 }
 
+/** `path.join(dir, name)` for a normalised `dir` and a name `readdir` listed (never `.`, `..` or containing a separator). */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 /**
  * Every .txt/.md file under the seeds folder, each real file once. The real tree is walked first and symlinks
  * after it, so a link never shadows the file or folder it points to: the real path is kept and the link is
@@ -90,11 +95,11 @@ async function listSeedFiles(seedsDir: string, skipped: SkippedSeed[], rootDir: 
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
-      const full = path.join(dir, entry.name);
+      const full = childPath(dir, entry.name);
       if (entry.isSymbolicLink()) links.push(full);
-      else if (entry.isDirectory()) await walk(full, path.join(realDir, entry.name));
+      else if (entry.isDirectory()) await walk(full, childPath(realDir, entry.name));
       else if (entry.isFile() && formatOf(entry.name)) {
-        files.set(path.join(realDir, entry.name), full);
+        files.set(childPath(realDir, entry.name), full);
       }
     }
   }
@@ -134,7 +139,9 @@ async function listSeedFiles(seedsDir: string, skipped: SkippedSeed[], rootDir: 
     files.set(target, link);
   }
 
-  await walk(seedsDir, realRoot);
+  // Normalised once, so that joining a listed name to its folder is a concatenation (path.join normalises the
+  // whole path again for each of thousands of files).
+  await walk(path.normalize(seedsDir), realRoot);
   // Links found while walking linked folders are appended, and followed in turn.
   for (let i = 0; i < links.length; i++) await follow(links[i]);
   return [...files.values()];
@@ -241,7 +248,8 @@ function sourceNamer(rootDir: string, seedsDir: string): (file: string) => strin
   const prefix = seedsDir.endsWith(path.sep) ? seedsDir : seedsDir + path.sep;
   const base = toSource(rootDir, seedsDir);
   if (base === '' || base.startsWith('..') || path.isAbsolute(base)) return (file) => toSource(rootDir, file);
-  return (file) => (file.startsWith(prefix) ? `${base}/${file.slice(prefix.length).split(path.sep).join('/')}` : toSource(rootDir, file));
+  const forward = path.sep === '/' ? (rest: string) => rest : (rest: string) => rest.split(path.sep).join('/');
+  return (file) => (file.startsWith(prefix) ? `${base}/${forward(file.slice(prefix.length))}` : toSource(rootDir, file));
 }
 
 /**

@@ -10,7 +10,8 @@ import { oneLine } from '../errors.js';
 import { KnowledgeBase, DEFAULT_HNSW_M, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex, type LexicalOptions } from '../retrieve/lexicalIndex.js';
 import { isKeptSeed, type KeptSeed, type SeedDocument, type SkippedSeed } from '../seeds/loadSeeds.js';
-import { FILES, decodeChunks, decodeDocuments, decodeIdf } from './generationFiles.js';
+import { decodeDocumentsFile } from './documentsFile.js';
+import { FILES, decodeChunks, decodeIdf } from './generationFiles.js';
 import { IDF_DRIFT_LIMIT, STORE_FORMAT_VERSION, seedLimits, type StoreManifest } from './manifest.js';
 import { buildVectors, readIndex, wrapIndex, type PreviousVectors, type ProgressFn } from './vectorIndex.js';
 import { saveStore, verifiedManifest, writeGeneration } from './vectorStore.js';
@@ -72,7 +73,7 @@ async function readBase(dir: string, config: CoreConfig): Promise<Base> {
   // Checked before hnswlib reads anything: a damaged index can crash the process natively.
   const manifest = await verifiedManifest(dir);
   if (!manifest.vectors) throw new Error('no vector bookkeeping');
-  const documents = decodeDocuments(await fs.readFile(path.join(dir, FILES.documents), 'utf8'));
+  const documents = await decodeDocumentsFile(await fs.readFile(path.join(dir, FILES.documents)));
   const { chunks, pointOf } = decodeChunks(await fs.readFile(path.join(dir, FILES.chunks), 'utf8'), documents);
   if (chunks.length === 0) throw new Error('the base is empty');
   const index = await readIndex(path.join(dir, FILES.index), manifest.embedding.dimensions);

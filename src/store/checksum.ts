@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import zlib from 'node:zlib';
@@ -135,7 +135,58 @@ export async function readWhole(file: string, expectedBytes: number): Promise<Bu
  */
 export async function readVerified(dir: string, name: string, want: FileChecksum): Promise<Buffer> {
   const bytes = await readWhole(path.join(dir, name), want.bytes);
-  if (bytes.byteLength !== want.bytes) throw new Error(`${name} has ${bytes.byteLength} bytes, not ${want.bytes}`);
+  checkSize(name, bytes, want);
   if ((await digestBytes(bytes, algorithmOf(want))) !== want.checksum) throw new Error(`${name} checksum mismatch`);
   return bytes;
+}
+
+function checkSize(name: string, bytes: Uint8Array, want: FileChecksum): void {
+  if (bytes.byteLength !== want.bytes) throw new Error(`${name} has ${bytes.byteLength} bytes, not ${want.bytes}`);
+}
+
+/**
+ * `readVerified` in synchronous calls, for a thread that does nothing else (`verifiedReadsWorker.ts`): one read
+ * call and one checksum call over the whole file.
+ */
+export function readVerifiedSync(dir: string, name: string, want: FileChecksum): Buffer {
+  const fd = openSync(path.join(dir, name), 'r');
+  let bytes: Buffer;
+  try {
+    // One byte more than expected tells a longer file from one of the expected size, as in `readWhole`.
+    const buffer = Buffer.allocUnsafeSlow(want.bytes + 1);
+    let length = 0;
+    while (length < buffer.byteLength) {
+      const read = readSync(fd, buffer, length, buffer.byteLength - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    bytes = buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+  checkSize(name, bytes, want);
+  const sum = checksummer(algorithmOf(want));
+  sum.update(bytes);
+  if (sum.value() !== want.checksum) throw new Error(`${name} checksum mismatch`);
+  return bytes;
+}
+
+/** `verifyFile` in synchronous calls, through one reused buffer (the file is not kept). */
+export function verifyFileSync(dir: string, name: string, want: FileChecksum): void {
+  const sum = checksummer(algorithmOf(want));
+  const fd = openSync(path.join(dir, name), 'r');
+  let total = 0;
+  try {
+    const piece = Buffer.allocUnsafeSlow(STREAM_BYTES);
+    for (;;) {
+      const read = readSync(fd, piece, 0, piece.byteLength, null);
+      if (read === 0) break;
+      sum.update(piece.subarray(0, read));
+      total += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (total !== want.bytes) throw new Error(`${name} has ${total} bytes, not ${want.bytes}`);
+  if (sum.value() !== want.checksum) throw new Error(`${name} checksum mismatch`);
 }

@@ -8,20 +8,18 @@ import { TimeSlice } from '../util/timeSlice.js';
 /**
  * The files of one store generation, and how the briefing is encoded in them. The text is kept once: each
  * document's extracted content (the text the store was built from, so loading never re-reads or re-parses the
- * seed files), with its sentences as offsets; chunks are offsets into their document, and their text is sliced
- * from it at load. Offsets are checked when the generation is built; at load the file checksums stand for them.
+ * seed files), with its sentences as offsets (`documentsFile.ts`); chunks are offsets into their document, and
+ * their text is sliced from it at load. Offsets are checked when the generation is built; at load the file
+ * checksums stand for them.
  */
 export const FILES = {
   manifest: 'manifest.json',
   index: 'hnswlib.index',
-  documents: 'documents.json',
+  documents: 'documents.bin',
   chunks: 'chunks.json',
   idf: 'idf.bin',
   lexical: 'lexical.bin',
 } as const;
-
-/** A document as stored: every metadata field as it came (PDF page starts, …), sentences as flat offset pairs. */
-type StoredDocument = Omit<IndexedDocument, 'sentences'> & { sentences: number[] };
 
 /** Chunks as columns: the document, offsets, sentence range and HNSW label of each. */
 interface ChunkTable {
@@ -32,90 +30,6 @@ interface ChunkTable {
   firstSentence: number[];
   sentenceCount: number[];
   label: number[];
-}
-
-/**
- * One document per line (`[`, the documents each on a line of their own, `]`): still one JSON array, and a loader
- * can parse it a document at a time, letting the event loop run between them. JSON.stringify escapes every
- * newline inside strings, so a raw newline only ever separates documents.
- */
-export function encodeDocuments(documents: IndexedDocument[]): string {
-  const lines = documents.map((d) => asciiJson({ ...d, sentences: d.sentences.flatMap((s) => [s.start, s.end]) } satisfies StoredDocument));
-  return `[\n${lines.join(',\n')}\n]`;
-}
-
-/**
- * JSON of a document, its non-ASCII characters escaped (\uXXXX) when they are few: the same value to JSON.parse,
- * and a line that decodes from UTF-8 on the fast ASCII path (8 MB: ~5 ms instead of ~15 with a few accented
- * letters or dashes in half the documents) for under 1% more bytes. A document mostly in another script stays
- * UTF-8 (escaped, it would take twice the bytes).
- */
-const NON_ASCII = /[\u0080-\uffff]/g;
-const ESCAPE_SHARE = 1 / 64;
-function asciiJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  const nonAscii = json.match(NON_ASCII)?.length ?? 0;
-  if (nonAscii === 0 || nonAscii > json.length * ESCAPE_SHARE) return json;
-  return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A stored document back as an indexed one (sentences as spans); throws on anything malformed. */
-function documentOf(value: unknown): IndexedDocument {
-  const d = value as StoredDocument;
-  if (typeof d?.source !== 'string' || typeof d.content !== 'string' || !Array.isArray(d.sentences) || d.sentences.length % 2) {
-    throw new Error('documents are malformed');
-  }
-  const flat = d.sentences;
-  const sentences: Span[] = new Array<Span>(flat.length / 2);
-  for (let i = 0; i < sentences.length; i++) sentences[i] = { start: flat[2 * i], end: flat[2 * i + 1] };
-  // The parsed object is this function's own: its sentences are replaced rather than the document copied.
-  (d as unknown as IndexedDocument).sentences = sentences;
-  return d as unknown as IndexedDocument;
-}
-
-export function decodeDocuments(json: string): IndexedDocument[] {
-  const stored = JSON.parse(json) as unknown;
-  if (!Array.isArray(stored)) throw new Error('documents are malformed');
-  return stored.map(documentOf);
-}
-
-const NEWLINE = 0x0a;
-const COMMA = 0x2c;
-
-/**
- * `documents.json` as read from disk, decoded a document at a time (see `encodeDocuments`) so a large briefing
- * does not hold the event loop for one long JSON.parse. A file written on a single line (stores before this
- * layout) is parsed whole.
- */
-export async function decodeDocumentsFile(bytes: Uint8Array, signal?: AbortSignal): Promise<IndexedDocument[]> {
-  signal?.throwIfAborted();
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = buffer.byteLength;
-  const lineLayout = n >= 4 && buffer[0] === 0x5b && buffer[1] === NEWLINE && buffer[n - 2] === NEWLINE && buffer[n - 1] === 0x5d;
-  if (!lineLayout) return decodeDocuments(buffer.toString('utf8'));
-  const documents: IndexedDocument[] = [];
-  const last = n - 2; // the newline before the closing bracket
-  const slice = new TimeSlice();
-  for (let at = 2; at < last; ) {
-    const newline = buffer.indexOf(NEWLINE, at);
-    const end = newline < 0 || newline > last ? last : newline;
-    // Every document line but the last ends with a comma, as in the JSON array it is.
-    const more = end < last;
-    if (more !== (buffer[end - 1] === COMMA)) throw new Error('documents are malformed');
-    let value: unknown;
-    try {
-      value = JSON.parse(buffer.toString('utf8', at, more ? end - 1 : end));
-    } catch {
-      throw new Error('documents are malformed');
-    }
-    documents.push(documentOf(value));
-    at = end + 1;
-    if (slice.due()) {
-      await slice.pause();
-      signal?.throwIfAborted();
-    }
-  }
-  return documents;
 }
 
 /**
@@ -228,7 +142,6 @@ export function chunkIdsMatch(chunks: Chunk[], sample = 16): boolean {
 
 const IDF_MAGIC = 'BBDF';
 const deflate = promisify(zlib.deflateRaw);
-const inflate = promisify(zlib.inflateRaw);
 
 /** The hashing embedder's document frequencies: `BBDF`, the document count (uint32 LE), the deflated table. */
 export async function encodeIdf(idf: HashingIdf): Promise<Buffer> {
@@ -239,9 +152,19 @@ export async function encodeIdf(idf: HashingIdf): Promise<Buffer> {
   return Buffer.concat([head, await deflate(Buffer.from(idf.df.buffer, idf.df.byteOffset, idf.df.byteLength))]);
 }
 
+/**
+ * Inflated here, in one pass into one buffer of the table's size (~2 ms for 1 MiB): zlib's asynchronous
+ * inflate waited its turn in libuv's thread pool behind hnswlib's read of the index and came back in 16 KiB
+ * pieces, one callback each — 30–60 ms of a 10k-chunk load. A table that would inflate larger is refused.
+ */
 export async function decodeIdf(bytes: Buffer, buckets: number): Promise<HashingIdf> {
   if (bytes.byteLength < 8 || bytes.toString('latin1', 0, 4) !== IDF_MAGIC) throw new Error('idf table is malformed');
-  const raw = await inflate(bytes.subarray(8));
+  let raw: Buffer;
+  try {
+    raw = zlib.inflateRawSync(bytes.subarray(8), { chunkSize: buckets * 4, maxOutputLength: buckets * 4 });
+  } catch {
+    throw new Error('idf table is malformed or has the wrong size');
+  }
   if (raw.byteLength !== buckets * 4) throw new Error('idf table has the wrong size');
   const df = new Uint32Array(buckets);
   new Uint8Array(df.buffer).set(raw);

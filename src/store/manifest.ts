@@ -8,8 +8,9 @@ import type { FileChecksum } from './checksum.js';
  * 3: the BM25 index is saved (`lexical.bin`) and loaded instead of rebuilt.
  * 4: the text is stored once (documents.json, with chunks as offsets into it); the hnswlib index is written
  *    directly (no LangChain docstore); labels are listed per chunk; the IDF table is deflated (idf.bin).
+ * 5: the text in documents.bin (texts decoded a piece at a time, sentence offsets as int32s) instead of documents.json.
  */
-export const STORE_FORMAT_VERSION = 4;
+export const STORE_FORMAT_VERSION = 5;
 
 export interface StoreManifest {
   formatVersion: number;
@@ -76,6 +77,11 @@ function listNames(names: string[]): string {
 
 /** Why a stored manifest can't be used, in one line; null when it can. */
 export function staleReason(manifest: StoreManifest, expected: ExpectedStore): string | null {
+  return settingsStaleReason(manifest, expected) ?? seedsChange(manifest.seeds, expected.seeds);
+}
+
+/** Why a stored manifest can't be used whatever the seeds (format, embeddings, chunking, reader, limits); null when it can. */
+export function settingsStaleReason(manifest: StoreManifest, expected: Omit<ExpectedStore, 'seeds'>): string | null {
   if (manifest.formatVersion !== STORE_FORMAT_VERSION) {
     return `store format ${manifest.formatVersion} is not the current ${STORE_FORMAT_VERSION}`;
   }
@@ -96,9 +102,14 @@ export function staleReason(manifest: StoreManifest, expected: ExpectedStore): s
   if (l && (l.maxBytes !== el.maxBytes || l.maxPages !== el.maxPages)) {
     return `seed limits changed (SEED_MAX_BYTES ${l.maxBytes} → ${el.maxBytes}, SEED_MAX_PAGES ${l.maxPages} → ${el.maxPages})`;
   }
-  const added = Object.keys(expected.seeds).filter((s) => !(s in manifest.seeds));
-  const removed = Object.keys(manifest.seeds).filter((s) => !(s in expected.seeds));
-  const edited = Object.keys(expected.seeds).filter((s) => s in manifest.seeds && manifest.seeds[s] !== expected.seeds[s]);
+  return null;
+}
+
+/** The seeds added, removed and edited since `stored`, in one line; null when they are the same. */
+function seedsChange(stored: Record<string, string>, seeds: Record<string, string>): string | null {
+  const added = Object.keys(seeds).filter((s) => !(s in stored));
+  const removed = Object.keys(stored).filter((s) => !(s in seeds));
+  const edited = Object.keys(seeds).filter((s) => s in stored && stored[s] !== seeds[s]);
   const changes = [
     added.length ? `added ${listNames(added)}` : '',
     removed.length ? `removed ${listNames(removed)}` : '',

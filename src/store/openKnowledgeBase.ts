@@ -8,7 +8,7 @@ import type { KnowledgeBase, ProgressFn, RetrievalOptions } from '../retrieve/kn
 import { isKeptSeed, loadSeeds, loadSeedsKeeping, scanSeeds, type SeedFile, type SkippedSeed } from '../seeds/loadSeeds.js';
 import { oneLine } from '../errors.js';
 import { SeedHashCache } from '../seeds/hashCache.js';
-import { expectedStore, incrementalBase, staleReason, type ExpectedStore, type StoreManifest } from './manifest.js';
+import { expectedStore, incrementalBase, settingsStaleReason, staleReason, type ExpectedStore, type StoreManifest } from './manifest.js';
 import { withRebuildLock } from './rebuildLock.js';
 import { isBaseNeeded, type BuildOutcome } from './buildGeneration.js';
 import { runBuild } from './runBuild.js';
@@ -92,6 +92,18 @@ function seedHashCache(storeDir: string): Promise<SeedHashCache> {
   return cache;
 }
 
+/** Whether `files` are exactly the seeds `manifest` was built from (as `seedHashes` would list them). */
+function sameSeeds(files: SeedFile[], manifest: StoreManifest): boolean {
+  const refused = manifest.skipped.length > 0 ? new Map(manifest.skipped.filter((s) => s.sha256).map((s) => [s.source, s.sha256])) : null;
+  let listed = 0;
+  for (const f of files) {
+    if (refused?.get(f.source) === f.sha256) continue;
+    if (manifest.seeds[f.source] !== f.sha256) return false;
+    listed++;
+  }
+  return listed === Object.keys(manifest.seeds).length;
+}
+
 function sameGeneration(a: StoreManifest, b: StoreManifest): boolean {
   return a.builtAt === b.builtAt && a.chunkCount === b.chunkCount && JSON.stringify(a.files) === JSON.stringify(b.files);
 }
@@ -124,7 +136,8 @@ async function openStored(
   // The store is loaded while the seeds are scanned (its file reads and hnswlib's run on other threads
   // meanwhile) when nothing but the seeds could make it stale; if they did, the load is stopped and dropped.
   const ahead = new AbortController();
-  const early = stored && !keepInMemory && !staleReason(stored.manifest, expectedStore(config, stored.manifest.seeds)) ? load(ahead.signal) : null;
+  const settingsCurrent = !!stored && !settingsStaleReason(stored.manifest, expectedStore(config, {}));
+  const early = stored && !keepInMemory && settingsCurrent ? load(ahead.signal) : null;
   const dropEarly = async (why: string) => {
     ahead.abort(new Error(why));
     await early; // stops at its next step
@@ -137,11 +150,14 @@ async function openStored(
     throw files.error;
   }
   if (!stored) return { reason: 'no store yet', base: null };
-  const expected = expectedStore(config, seedHashes(files.value.files, stored.manifest));
-  const stale = staleReason(stored.manifest, expected);
-  if (stale) {
-    await dropEarly('the seeds changed');
-    return { reason: stale, base: stored.manifest, seeds: { files: files.value.files, expected } };
+  // The usual case, a restart on the same briefing, is decided without building the seeds' expected list.
+  if (!settingsCurrent || !sameSeeds(files.value.files, stored.manifest)) {
+    const expected = expectedStore(config, seedHashes(files.value.files, stored.manifest));
+    const stale = staleReason(stored.manifest, expected);
+    if (stale) {
+      await dropEarly('the seeds changed');
+      return { reason: stale, base: stored.manifest, seeds: { files: files.value.files, expected } };
+    }
   }
   if (inMemory && keepInMemory) return { opened: { ...inMemory, rebuiltBecause: null, skipped: inMemory.manifest.skipped } };
   const loaded = await (early ?? load());

@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Embeddings } from '@langchain/core/embeddings';
-import type { HierarchicalNSW } from 'hnswlib-node';
 import { DF_BUCKETS, HashingEmbeddings } from '../embed/hashingEmbeddings.js';
 import { KnowledgeBase, type RetrievalOptions } from '../retrieve/knowledgeBase.js';
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../retrieve/lexicalIndex.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { checksumFiles, checksumMismatch, readVerified, sizeMismatch, verifyFile, type FileChecksum } from './checksum.js';
-import { FILES, chunkIdsMatch, decodeChunksSliced, decodeDocumentsFile, decodeIdf, encodeChunks, encodeDocuments, encodeIdf } from './generationFiles.js';
+import { checksumFiles, checksumMismatch, readWhole, sizeMismatch, type FileChecksum } from './checksum.js';
+import { decodeDocumentsFile, encodeDocumentsFile } from './documentsFile.js';
+import { FILES, chunkIdsMatch, decodeChunksSliced, decodeIdf, encodeChunks, encodeIdf } from './generationFiles.js';
 import { isManifest, type StoreManifest } from './manifest.js';
 import { keepsPointVectors, parsePointVectors, pointVectorsOnDisk } from './pointVectors.js';
 import { readIndex, wrapIndex } from './vectorIndex.js';
+import { startVerifiedReads } from './verifiedReads.js';
 
 /**
  * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (the hnswlib index, the
@@ -84,7 +85,7 @@ export async function writeGeneration(dir: string, kb: KnowledgeBase, manifest: 
   // Written side by side: hnswlib writes its index on a thread of its own meanwhile.
   await Promise.all([
     kb.size > 0 ? kb.vectors.index.writeIndex(path.join(dir, FILES.index)) : null,
-    fs.writeFile(path.join(dir, FILES.documents), encodeDocuments(kb.documents)),
+    fs.writeFile(path.join(dir, FILES.documents), encodeDocumentsFile(kb.documents)),
     fs.writeFile(path.join(dir, FILES.chunks), encodeChunks(kb.chunks, kb.documents, kb.pointOf)),
     idf ? encodeIdf(idf).then((bytes) => fs.writeFile(path.join(dir, FILES.idf), bytes)) : null,
     writeParts(path.join(dir, FILES.lexical), kb.lexical.serializeParts()),
@@ -171,38 +172,79 @@ export async function loadGeneration(
   { justWritten = false, manifest: known, signal }: LoadOptions = {},
 ): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
   const manifest = known ?? (await readGenerationManifest(dir));
-  // A generation this process's build worker has just written and checksummed is not checksummed again.
-  const files = justWritten ? null : listedFiles(manifest);
-  if (files) {
-    // Sizes first: a truncated or replaced file is found without reading anything.
-    const sizes = await sizeMismatch(dir, files);
-    if (sizes) throw new Error(sizes);
+  const hasIndex = manifest.chunkCount > 0;
+  const wantsIdf = embeddings instanceof HashingEmbeddings;
+  // In the order they are needed: the text first (decoded while the rest is checked), the index before the
+  // BM25 file so that hnswlib can start reading it as early as possible.
+  const names = [FILES.documents, FILES.chunks, ...(wantsIdf ? [FILES.idf] : []), ...(hasIndex ? [FILES.index] : []), FILES.lexical];
+  const files = readGenerationFiles(dir, names, justWritten ? null : listedFiles(manifest));
+  signal?.addEventListener('abort', files.stop, { once: true });
+  try {
+    return await decodeGeneration(dir, manifest, files, embeddings, options, signal);
+  } finally {
+    files.stop();
   }
-  const entry = (name: string): FileChecksum | null => {
-    if (!files) return null;
+}
+
+/** How `loadGeneration` gets each file's bytes: checked against the manifest, unless just written. */
+interface GenerationFiles {
+  /** The file's bytes; for the index, null when it is too large to keep (it is checked all the same). */
+  bytes(name: string): Promise<Buffer | null>;
+  stop(): void;
+}
+
+/**
+ * Starts reading `names` of `dir`. With checksums (`files`), on the verified-reads thread, after a size check
+ * that finds a truncated or replaced file without reading anything; without (a generation this process's build
+ * worker has just written and checksummed), read here, unchecked.
+ */
+function readGenerationFiles(dir: string, names: string[], files: Record<string, FileChecksum> | null): GenerationFiles {
+  const keep = (name: string, size: number) => name !== FILES.index || keepsPointVectors(size);
+  if (!files) {
+    const reads = new Map(
+      names.map((name) => {
+        const read = fs.stat(path.join(dir, name)).then(async ({ size }) => (keep(name, size) ? readWhole(path.join(dir, name), size) : null));
+        read.catch(() => undefined);
+        return [name, read];
+      }),
+    );
+    return { bytes: (name) => reads.get(name)!, stop: () => undefined };
+  }
+  const wants = names.map((name) => {
     const want = files[name];
     if (!want) throw new Error(`manifest lists no checksum for ${name}`);
-    return want;
+    return { name, want, keep: keep(name, want.bytes) };
+  });
+  const sizes = sizeMismatch(dir, files).then((why) => {
+    if (why) throw new Error(why);
+  });
+  const reads = startVerifiedReads(dir, wants);
+  const kept = new Map(wants.map((w) => [w.name, w.keep]));
+  return {
+    async bytes(name) {
+      await sizes;
+      const bytes = await reads.file(name);
+      return kept.get(name) ? bytes : null;
+    },
+    stop: reads.stop,
   };
-  /** Starts reading (and checking) a file now; a failure is reported where the bytes are awaited, never unhandled. */
-  const started = <T>(promise: Promise<T>): Promise<T> => {
-    promise.catch(() => undefined);
-    return promise;
-  };
-  const read = (name: string) =>
-    started(
-      (async () => {
-        const want = entry(name);
-        return want ? readVerified(dir, name, want) : fs.readFile(path.join(dir, name));
-      })(),
-    );
+}
 
+async function decodeGeneration(
+  dir: string,
+  manifest: StoreManifest,
+  files: GenerationFiles,
+  embeddings: Embeddings,
+  options: RetrievalOptions,
+  signal: AbortSignal | undefined,
+): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
   const dimensions = manifest.embedding.dimensions;
-  const indexRead = manifest.chunkCount > 0 ? started(openIndex(dir, entry(FILES.index), dimensions)) : null;
-  const documentsBytes = read(FILES.documents);
-  const chunksBytes = read(FILES.chunks);
-  const idfBytes = embeddings instanceof HashingEmbeddings ? read(FILES.idf) : null;
-  const lexicalBytes = read(FILES.lexical);
+  const required = async (name: string): Promise<Buffer> => (await files.bytes(name)) ?? Buffer.alloc(0);
+  const indexRead = manifest.chunkCount > 0 ? settle(files.bytes(FILES.index).then(async (bytes) => ({ index: await readIndex(path.join(dir, FILES.index), dimensions), bytes }))) : null;
+  const documentsBytes = settle(required(FILES.documents));
+  const chunksBytes = settle(required(FILES.chunks));
+  const idfBytes = embeddings instanceof HashingEmbeddings ? settle(required(FILES.idf)) : null;
+  const lexicalBytes = settle(required(FILES.lexical));
 
   const documents = await decodeDocumentsFile(await documentsBytes, signal);
   const { chunks, pointOf } = await decodeChunksSliced((await chunksBytes).toString('utf8'), documents, signal);
@@ -244,18 +286,10 @@ export async function loadGeneration(
   return { kb, manifest };
 }
 
-/**
- * Checks the index file (`want`, unless just written), then has hnswlib read it. A file small enough to keep its
- * vectors in memory is read whole and checked from that buffer, which is returned for the point vectors;
- * a larger one is checked as a stream and not kept.
- */
-async function openIndex(dir: string, want: FileChecksum | null, dimensions: number): Promise<{ index: HierarchicalNSW; bytes: Buffer | null }> {
-  const file = path.join(dir, FILES.index);
-  const size = want ? want.bytes : (await fs.stat(file)).size;
-  let bytes: Buffer | null = null;
-  if (keepsPointVectors(size)) bytes = want ? await readVerified(dir, FILES.index, want) : await fs.readFile(file);
-  else if (want) await verifyFile(dir, FILES.index, want);
-  return { index: await readIndex(file, dimensions), bytes };
+/** `promise`, with its rejection marked as handled: it is awaited later, and may fail before anyone does. */
+function settle<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function sameVector(a: Float32Array | undefined, b: number[]): boolean {
