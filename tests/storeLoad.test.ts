@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { segmentDocument, chunkDocument, type IndexedDocument } from '../src/chunk/chunker.js';
 import { createEmbeddings } from '../src/embed/providers.js';
 import { readIndex } from '../src/store/vectorIndex.js';
+import { structureChecksum } from '../src/store/indexStructure.js';
 import { decodeDocumentsFile, encodeDocumentsFile } from '../src/store/documentsFile.js';
 import { decodeChunks, decodeChunksSliced, encodeChunks, FILES } from '../src/store/generationFiles.js';
 import { openKnowledgeBase, retrievalOptions } from '../src/store/openKnowledgeBase.js';
@@ -221,5 +222,37 @@ describe('the seeds scan', () => {
     const cache = await SeedHashCache.open(null);
     expect(await scanSeeds(p.seeds, 1_000_000, p.root, cache)).toEqual(plain);
     expect(cache.knows(path.join(p.seeds, 'top.md'))).toBe(false); // just written: not trusted yet
+  });
+});
+
+describe('the index structure checksum (what hnswlib follows while reading the index)', () => {
+  it('covers the header and upper-level links, not the level-0 records; a damaged link list is refused before hnswlib reads the file', async () => {
+    const p = await project();
+    const config = p.config();
+    await openKnowledgeBase(config);
+    const gen = (await currentGeneration(p.store))!;
+    const file = path.join(gen, FILES.index);
+    const manifest = JSON.parse(await fs.readFile(path.join(gen, FILES.manifest), 'utf8')) as { files: Record<string, { structure?: string }> };
+    const listed = manifest.files[FILES.index].structure;
+    expect(listed).toMatch(/^crc32:[0-9a-f]{8}$/);
+    expect(await structureChecksum(file)).toBe(listed);
+    const original = await fs.readFile(file);
+    const words = new Uint32Array(original.buffer, original.byteOffset, 24);
+    const linksStart = 96 + words[4] * words[6];
+    expect(linksStart).toBeLessThan(original.byteLength);
+    // A byte of a vector: the structure is the same (the whole-file checksum catches it).
+    const vector = Buffer.from(original);
+    vector[96 + words[10] + 5] ^= 1;
+    await fs.writeFile(file, vector);
+    expect(await structureChecksum(file)).toBe(listed);
+    // A byte of the upper-level links, or of the header: refused for it, before hnswlib reads the file.
+    const embeddings = await createEmbeddings(config.embeddings);
+    for (const at of [original.byteLength - 1, 60]) {
+      const links = Buffer.from(original);
+      links[at] ^= 1;
+      await fs.writeFile(file, links);
+      expect(await structureChecksum(file)).not.toBe(listed);
+      await expect(loadGeneration(gen, embeddings, retrievalOptions(config))).rejects.toThrow(/hnswlib\.index structure checksum mismatch/);
+    }
   });
 });

@@ -16,6 +16,8 @@ export interface FileChecksum {
   bytes: number;
   /** "crc32:<hex>" or "sha256:<hex>". */
   checksum: string;
+  /** The index file only: the checksum of the parts hnswlib follows while reading it (`indexStructure.ts`). */
+  structure?: string;
 }
 
 type Crc32 = (data: Uint8Array, value?: number) => number;

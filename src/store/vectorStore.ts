@@ -13,6 +13,7 @@ import { isManifest, type StoreManifest } from './manifest.js';
 import { keepsPointVectors, parsePointVectors, pointVectorsOnDisk } from './pointVectors.js';
 import { readIndex, wrapIndex } from './vectorIndex.js';
 import { startVerifiedReads } from './verifiedReads.js';
+import { structureChecksum } from './indexStructure.js';
 
 /**
  * On disk, `vectorstore/` holds generations: `gen-*` folders, each a complete store (the hnswlib index, the
@@ -90,7 +91,10 @@ export async function writeGeneration(dir: string, kb: KnowledgeBase, manifest: 
     idf ? encodeIdf(idf).then((bytes) => fs.writeFile(path.join(dir, FILES.idf), bytes)) : null,
     writeParts(path.join(dir, FILES.lexical), kb.lexical.serializeParts()),
   ]);
-  const saved = { ...manifest, files: await checksumFiles(dir, (await fs.readdir(dir)).sort()) };
+  const files = await checksumFiles(dir, (await fs.readdir(dir)).sort());
+  const structure = files[FILES.index] ? await structureChecksum(path.join(dir, FILES.index)) : null;
+  if (structure) files[FILES.index].structure = structure;
+  const saved = { ...manifest, files };
   await fs.writeFile(path.join(dir, FILES.manifest), JSON.stringify(saved, null, 2));
   return saved;
 }
@@ -174,9 +178,9 @@ export async function loadGeneration(
   const manifest = known ?? (await readGenerationManifest(dir));
   const hasIndex = manifest.chunkCount > 0;
   const wantsIdf = embeddings instanceof HashingEmbeddings;
-  // In the order they are needed: the text first (decoded while the rest is checked), the index before the
-  // BM25 file so that hnswlib can start reading it as early as possible.
-  const names = [FILES.documents, FILES.chunks, ...(wantsIdf ? [FILES.idf] : []), ...(hasIndex ? [FILES.index] : []), FILES.lexical];
+  // In the order they are needed: the text first (decoded while the rest is checked), the index (which hnswlib
+  // reads meanwhile) last.
+  const names = [FILES.documents, FILES.chunks, ...(wantsIdf ? [FILES.idf] : []), FILES.lexical, ...(hasIndex ? [FILES.index] : [])];
   const files = readGenerationFiles(dir, names, justWritten ? null : listedFiles(manifest));
   signal?.addEventListener('abort', files.stop, { once: true });
   try {
@@ -190,6 +194,8 @@ export async function loadGeneration(
 interface GenerationFiles {
   /** The file's bytes; for the index, null when it is too large to keep (it is checked all the same). */
   bytes(name: string): Promise<Buffer | null>;
+  /** Resolves once hnswlib may read the index file: its structure checked (or the whole file, for a manifest without that checksum). */
+  indexReadable(): Promise<void>;
   stop(): void;
 }
 
@@ -208,7 +214,7 @@ function readGenerationFiles(dir: string, names: string[], files: Record<string,
         return [name, read];
       }),
     );
-    return { bytes: (name) => reads.get(name)!, stop: () => undefined };
+    return { bytes: (name) => reads.get(name)!, indexReadable: async () => undefined, stop: () => undefined };
   }
   const wants = names.map((name) => {
     const want = files[name];
@@ -220,11 +226,23 @@ function readGenerationFiles(dir: string, names: string[], files: Record<string,
   });
   const reads = startVerifiedReads(dir, wants);
   const kept = new Map(wants.map((w) => [w.name, w.keep]));
+  const bytes = async (name: string) => {
+    await sizes;
+    const read = await reads.file(name);
+    return kept.get(name) ? read : null;
+  };
+  const structure = files[FILES.index]?.structure;
+  const indexStructure = structure
+    ? structureChecksum(path.join(dir, FILES.index)).then((actual) => {
+        if (actual !== structure) throw new Error(`${FILES.index} structure checksum mismatch`);
+      })
+    : null;
+  indexStructure?.catch(() => undefined);
   return {
-    async bytes(name) {
+    bytes,
+    indexReadable: async () => {
       await sizes;
-      const bytes = await reads.file(name);
-      return kept.get(name) ? bytes : null;
+      await (indexStructure ?? bytes(FILES.index));
     },
     stop: reads.stop,
   };
@@ -240,7 +258,17 @@ async function decodeGeneration(
 ): Promise<{ kb: KnowledgeBase; manifest: StoreManifest }> {
   const dimensions = manifest.embedding.dimensions;
   const required = async (name: string): Promise<Buffer> => (await files.bytes(name)) ?? Buffer.alloc(0);
-  const indexRead = manifest.chunkCount > 0 ? settle(files.bytes(FILES.index).then(async (bytes) => ({ index: await readIndex(path.join(dir, FILES.index), dimensions), bytes }))) : null;
+  // hnswlib reads the index as soon as it may (see `indexStructure.ts`); the index is used once the whole file
+  // has passed its checksum too.
+  const indexRead =
+    manifest.chunkCount > 0
+      ? settle(
+          files.indexReadable().then(async () => {
+            const [index, bytes] = await Promise.all([readIndex(path.join(dir, FILES.index), dimensions), files.bytes(FILES.index)]);
+            return { index, bytes };
+          }),
+        )
+      : null;
   const documentsBytes = settle(required(FILES.documents));
   const chunksBytes = settle(required(FILES.chunks));
   const idfBytes = embeddings instanceof HashingEmbeddings ? settle(required(FILES.idf)) : null;
