@@ -57,5 +57,20 @@ describe('posting codec (lexical.bin format 2)', () => {
     expect(() => decodeTerm(bytes, starts[0], starts[1] + 1, docs, tfs, from, to, 500)).toThrow(/left over/);
     expect(() => decodeTerm(bytes, starts[0], starts[1], docs, tfs, from, to, 10)).toThrow(/past the end/);
     expect(() => decodeTerm(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), 0, 6, docs, tfs, 0, 1, 500)).toThrow(/overlong/);
+    // Cut inside a posting: after a code announcing a tf, inside a long gap, inside a long tf.
+    expect(() => decodeTerm(new Uint8Array([0x01]), 0, 1, docs, tfs, 0, 1, 500)).toThrow(/truncated/);
+    expect(() => decodeTerm(new Uint8Array([0x80, 0x80]), 0, 2, docs, tfs, 0, 1, 500)).toThrow(/truncated/);
+    expect(() => decodeTerm(new Uint8Array([0x01, 0x80]), 0, 2, docs, tfs, 0, 1, 500)).toThrow(/truncated/);
+    expect(() => decodeTerm(new Uint8Array([0x01, 0xff, 0xff, 0x7f]), 0, 4, docs, tfs, 0, 1, 500)).toThrow(/out of range/);
+  });
+
+  it('decodes gaps and tfs of every varint length, the bytes ending exactly at the last posting', () => {
+    const docs = [0, 1, 64, 65, 8_000, 2_000_000, 2_000_001, 300_000_000, 2_000_000_000];
+    const tfs = [1, 2, 129, 1, 0xffff, 3, 1, 16_400, 7];
+    const offsets = Int32Array.from([0, docs.length]);
+    const { bytes, starts } = encodeTermPostings(offsets, Int32Array.from(docs), Uint16Array.from(tfs));
+    const back = decodeAll(bytes, starts, offsets, 2_000_000_001);
+    expect(Array.from(back.docs)).toEqual(docs);
+    expect(Array.from(back.tfs)).toEqual(tfs);
   });
 });
