@@ -82,6 +82,7 @@ export class KnowledgeBase {
     });
     if (lexical && lexical.size !== chunks.length) throw new Error('lexical index does not match the chunk list');
     this.lexical = lexical ?? new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
+    this.pointVectorsSettled = this.lexical.decodeInBackground();
     if (chunks.length > 0) vectors.index.setEf(options.hnswEf);
   }
 
@@ -121,13 +122,18 @@ export class KnowledgeBase {
     this.pointVectors = vectors;
   }
 
-  /** Settles once vectors handed over later (`usePointVectorsWhenReady`) are in use, or known not to come. */
+  /**
+   * Settles once vectors handed over later (`usePointVectorsWhenReady`) are in use, or known not to come, and the
+   * lexical postings are decoded (`LexicalIndex.decodeInBackground`, started by the constructor).
+   */
   pointVectorsSettled: Promise<void> = Promise.resolve();
 
   /** Serves re-scoring from `pending`'s vectors once they are ready (read after the load: a large store's). */
   usePointVectorsWhenReady(pending: Promise<{ get(label: number): Float32Array | undefined } | null>): void {
-    this.pointVectorsSettled = pending.then((vectors) => {
+    const lexicalDecoded = this.pointVectorsSettled;
+    this.pointVectorsSettled = pending.then(async (vectors) => {
       if (vectors) this.usePointVectors(vectors);
+      await lexicalDecoded;
     });
   }
 

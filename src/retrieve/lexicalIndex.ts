@@ -4,6 +4,7 @@ import { GRAM, pushGramHashes } from './lexicalTokens.js';
 import { ListDictionary, StoredNumberDictionary, StoredStringDictionary, type EncodedTerms, type TermDictionary } from './termDictionary.js';
 import { decodeTerm, encodeTermPostings } from './postingCodec.js';
 import { gallop, seek } from './postingSearch.js';
+import { inSlices } from './slicedWork.js';
 
 /**
  * Okapi BM25 over the chunks, on three fields summed with weights (a simple BM25F):
@@ -77,11 +78,12 @@ class Bm25Field<T extends string | number> {
   readonly norms: Float64Array;
   /**
    * Per term, the largest `tf × (K1 + 1) / (tf + norm)` over its postings: the most one occurrence of the term can add
-   * to a chunk (before idf). Filled on a term's first query (NaN until then), so loading a store stays cheap.
+   * to a chunk (before idf). Filled when a term is decoded or first queried (NaN until then), so loading a store stays
+   * cheap.
    */
   private readonly maxImpact: Float64Array;
-  /** Coded postings and which terms are decoded so far (see `FieldParts.coded`). */
-  private readonly coded?: { bytes: Uint8Array; starts: Uint32Array; decoded: Uint8Array };
+  /** Coded postings, which terms are decoded so far and their postings in all (see `FieldParts.coded`). */
+  private readonly coded?: { bytes: Uint8Array; starts: Uint32Array; decoded: Uint8Array; decodedPostings: number };
   constructor(private readonly terms: TermDictionary<T>, parts: FieldParts) {
     this.offsets = parts.offsets;
     // Coded postings get their decoded arrays on first use: a store update or a save may never need them.
@@ -94,7 +96,7 @@ class Bm25Field<T extends string | number> {
     this.norms = new Float64Array(this.lengths.length);
     for (let d = 0; d < this.norms.length; d++) this.norms[d] = K1 * (1 - B + (B * this.lengths[d]) / this.avgLength);
     this.maxImpact = new Float64Array(terms.size).fill(NaN);
-    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(terms.size) };
+    if (parts.coded) this.coded = { ...parts.coded, decoded: new Uint8Array(terms.size), decodedPostings: 0 };
   }
 
   /** Every term's postings' chunks, back to back (see `ensure` for coded ones). */
@@ -116,6 +118,37 @@ class Bm25Field<T extends string | number> {
     if (!coded || coded.decoded[id]) return;
     decodeTerm(coded.bytes, coded.starts[id], coded.starts[id + 1], this.docs, this.tfs, this.offsets[id], this.offsets[id + 1], this.lengths.length);
     coded.decoded[id] = 1;
+    coded.decodedPostings += this.offsets[id + 1] - this.offsets[id];
+    // The bound's pass while the postings just written are in cache (a query needs it for every term it plans).
+    if (Number.isNaN(this.maxImpact[id])) this.maxImpact[id] = this.largestImpact(id);
+  }
+
+  /**
+   * Decodes, from term `from` on, the terms with `min ≤ df < max` not decoded yet, until `deadline`
+   * (`performance.now()`); the term to go on from, or `termCount` when through.
+   */
+  decodeBetween(min: number, max: number, from: number, deadline: number): number {
+    const coded = this.coded;
+    const size = this.terms.size;
+    if (!coded) return size;
+    let sinceClock = 0;
+    for (let id = from; id < size; id++) {
+      const df = this.offsets[id + 1] - this.offsets[id];
+      if (df < min || df >= max || coded.decoded[id]) continue;
+      this.ensure(id);
+      // A clock read costs about as much as decoding a few postings.
+      sinceClock += df;
+      if (sinceClock >= CLOCK_EVERY_POSTINGS) {
+        sinceClock = 0;
+        if (performance.now() >= deadline) return id + 1;
+      }
+    }
+    return size;
+  }
+
+  /** Postings still coded: decoded when a query first reads them (or in the background). */
+  get codedPostingCount(): number {
+    return this.coded ? this.offsets[this.offsets.length - 1] - this.coded.decodedPostings : 0;
   }
 
   ensureAll(): void {
@@ -134,17 +167,22 @@ class Bm25Field<T extends string | number> {
   }
 
   impactBound(id: number): number {
-    let max = this.maxImpact[id];
-    if (Number.isNaN(max)) {
-      this.ensure(id);
-      max = 0;
-      const { docs, tfs } = this;
-      for (let i = this.offsets[id]; i < this.offsets[id + 1]; i++) {
-        const f = tfs[i];
-        const impact = (f * (K1 + 1)) / (f + this.norms[docs[i]]);
-        if (impact > max) max = impact;
-      }
-      this.maxImpact[id] = max;
+    if (Number.isNaN(this.maxImpact[id])) {
+      this.ensure(id); // (a coded term gets its bound when decoded)
+      if (Number.isNaN(this.maxImpact[id])) this.maxImpact[id] = this.largestImpact(id);
+    }
+    return this.maxImpact[id];
+  }
+
+  /** The largest `tf × (K1 + 1) / (tf + norm)` over the term's (decoded) postings. */
+  private largestImpact(id: number): number {
+    let max = 0;
+    const { docs, tfs, norms } = this;
+    const to = this.offsets[id + 1];
+    for (let i = this.offsets[id]; i < to; i++) {
+      const f = tfs[i];
+      const impact = (f * (K1 + 1)) / (f + norms[docs[i]]);
+      if (impact > max) max = impact;
     }
     return max;
   }
@@ -238,6 +276,8 @@ export class LexicalIndex {
 
   /** The bytes this index was read from (`deserialize`, current format): saved again as they are. */
   private readonly savedBytes?: Uint8Array;
+  /** `decodeInBackground`'s promise and where it is: a range of list lengths [min, max), a field, the term to go on from. */
+  private background?: { settled: Promise<void>; min: number; max: number; field: number; from: number };
 
   constructor(texts: { text: string; source: string }[], private readonly options = DEFAULT_LEXICAL_OPTIONS) {
     this.sources = texts.map((t) => t.source);
@@ -437,6 +477,54 @@ export class LexicalIndex {
 
   get size(): number {
     return this.sources.length;
+  }
+
+  /**
+   * Decodes the coded postings (a loaded or updated index's: see `FieldParts.coded`) in the background, in slices of
+   * a few milliseconds, one per turn of the event loop, so the first queries after a load do not pay for decoding
+   * the long lists they read (measured at 100k chunks: most of a cold query's extra time; the decoding itself is
+   * bound by the varints' chain of positions, ~6 ns a posting, and cannot be made much faster). Lists of fewer than
+   * `BACKGROUND_MIN_POSTINGS` are left to the queries (one costs microseconds); the others go by length, shortest
+   * first: a list is decoded in one go, and the first slices run before the decoder is compiled (longest first, the
+   * first slices took 15–25 ms at 100k chunks, against ~3 ms now; the slices' own time, not the garbage collections
+   * that allocating the decoded arrays may start). Queries meanwhile decode what they need themselves, the same
+   * postings: results never depend on how far this got.
+   * One index at a time: a later call on another index (a store loaded or updated again, which replaces this one)
+   * takes over, and this one stops where it is. Settles when through or stopped (see also `inSlices`); the same
+   * promise on every call.
+   */
+  decodeInBackground(): Promise<void> {
+    if (!this.background) {
+      latestBackground = new WeakRef(this);
+      this.background = { settled: Promise.resolve(), min: BACKGROUND_MIN_POSTINGS, max: BACKGROUND_MIN_POSTINGS * 4, field: 0, from: 0 };
+      this.background.settled = this.size >= BACKGROUND_MIN_POSTINGS ? inSlices(this, LexicalIndex.decodeSlice, BACKGROUND_SLICE_MS) : Promise.resolve();
+    }
+    return this.background.settled;
+  }
+
+  /** One slice of `decodeInBackground` (static: `inSlices` holds the index only weakly); true when through. */
+  private static decodeSlice(index: LexicalIndex, deadline: number): boolean {
+    if (latestBackground?.deref() !== index) return true;
+    const at = index.background!;
+    const fields = FIELD_NAMES.map((name) => index[name] as Bm25Field<string | number>);
+    for (;;) {
+      const field = fields[at.field];
+      at.from = field.decodeBetween(at.min, at.max, at.from, deadline);
+      if (at.from < field.termCount) return false;
+      at.from = 0;
+      if (++at.field === fields.length) {
+        if (at.max > index.size) return true;
+        at.field = 0;
+        at.min = at.max;
+        at.max *= 4;
+      }
+      if (performance.now() >= deadline) return false;
+    }
+  }
+
+  /** Per field, the postings not decoded yet (for tests and tools: what queries may still have to decode). */
+  codedPostings(): Record<FieldName, number> {
+    return { words: this.words.codedPostingCount, grams: this.grams.codedPostingCount, pairs: this.pairs.codedPostingCount };
   }
 
   /** A field's terms by id and its decoded postings (for tests and tools: how the index sees the chunks). */
@@ -783,6 +871,17 @@ const PRUNE_MIN_POSTINGS = 150_000;
  * 1.5 and 3 measured slower at 100k chunks: each try costs a pass over the matched chunks and some lookups).
  */
 const RETRY_SLACK = 1.0;
+/**
+ * `decodeInBackground` leaves lists shorter than this to the queries that need them: decoding one costs a few
+ * microseconds, and they are most of the terms (the many rare bigrams) but few of the postings.
+ */
+const BACKGROUND_MIN_POSTINGS = 1024;
+/** A background slice's budget: the event loop stays free for the bot (a slice may pass it by one list: < 1 ms at 100k chunks). */
+const BACKGROUND_SLICE_MS = 3;
+/** The index `decodeInBackground` works on (the latest asked for), held weakly. */
+let latestBackground: WeakRef<LexicalIndex> | undefined;
+/** How many postings `decodeBetween` decodes between clock reads (~25 µs once the decoder is compiled). */
+const CLOCK_EVERY_POSTINGS = 4096;
 /** A source with at most this many chunks is searched by scoring each of its chunks directly. */
 const FILTERED_DIRECT_MAX = 256;
 /**
