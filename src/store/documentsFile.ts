@@ -24,7 +24,11 @@ const FORMAT = 1;
 const PIECE_BYTES = 1 << 20;
 
 type TextKind = 'latin1' | 'utf8' | 'json';
-type HeaderDocument = Omit<IndexedDocument, 'content' | 'sentences'> & { sentences: number; chars: number; bytes: number; text: TextKind; content?: string };
+/**
+ * A document in the header: `metadata` is every field but the text and sentences, and becomes the document
+ * itself at load (its text and sentences added to it), without copying its fields into a new object.
+ */
+type HeaderDocument = { metadata: Omit<IndexedDocument, 'content' | 'sentences'>; sentences: number; chars: number; bytes: number; text: TextKind; content?: string };
 interface Header {
   documents: HeaderDocument[];
   latin1Bytes: number;
@@ -54,7 +58,7 @@ export function encodeDocumentsFile(documents: IndexedDocument[]): Buffer {
     const bytes = text === 'latin1' ? content.length : text === 'utf8' ? Buffer.byteLength(content, 'utf8') : 0;
     if (text === 'latin1') latin1.push(content);
     else if (text === 'utf8') utf8.push(content);
-    return { ...metadata, sentences: sentences.length, chars: content.length, bytes, text, ...(text === 'json' ? { content } : {}) };
+    return { metadata, sentences: sentences.length, chars: content.length, bytes, text, ...(text === 'json' ? { content } : {}) };
   });
   const latin1Text = Buffer.from(latin1.join(''), 'latin1');
   const utf8Text = Buffer.from(utf8.join(''), 'utf8');
@@ -80,8 +84,10 @@ function malformed(): Error {
 
 function isHeaderDocument(d: HeaderDocument): boolean {
   return (
-    typeof d?.source === 'string' &&
-    typeof d.title === 'string' &&
+    typeof d?.metadata?.source === 'string' &&
+    typeof d.metadata.title === 'string' &&
+    !('content' in d.metadata) &&
+    !('sentences' in d.metadata) &&
     Number.isInteger(d.sentences) && d.sentences >= 0 &&
     Number.isInteger(d.chars) && d.chars >= 0 &&
     Number.isInteger(d.bytes) && d.bytes >= 0 &&
@@ -124,7 +130,7 @@ export async function decodeDocumentsFile(bytes: Uint8Array, signal?: AbortSigna
   const slice = new TimeSlice();
   let span = 0;
   for (let i = 0; i < entries.length; i++) {
-    const { sentences: count, chars, bytes: _bytes, text, content: inHeader, ...metadata } = entries[i];
+    const { sentences: count, chars, text, content: inHeader, metadata } = entries[i];
     const content = text === 'json' ? inHeader! : (text === 'latin1' ? latin1 : utf8).next(i);
     const sentences: Span[] = new Array<Span>(count);
     for (let j = 0; j < count; j++, span += 2) {
@@ -133,7 +139,10 @@ export async function decodeDocumentsFile(bytes: Uint8Array, signal?: AbortSigna
       if (!(start >= 0 && start <= end && end <= chars)) throw malformed();
       sentences[j] = { start, end };
     }
-    documents[i] = { ...metadata, content, sentences } as IndexedDocument;
+    const document = metadata as IndexedDocument;
+    document.content = content;
+    document.sentences = sentences;
+    documents[i] = document;
     if (slice.due()) {
       await slice.pause();
       signal?.throwIfAborted();
