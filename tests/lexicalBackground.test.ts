@@ -1,6 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Chunk } from '../src/chunk/chunker.js';
+import { KnowledgeBase } from '../src/retrieve/knowledgeBase.js';
 import { DEFAULT_LEXICAL_OPTIONS, LexicalIndex } from '../src/retrieve/lexicalIndex.js';
+import type { DenseIndex } from '../src/store/vectorIndex.js';
 import { FIELD_NAMES, type FieldName } from '../src/retrieve/lexicalFields.js';
 import { inSlices } from '../src/retrieve/slicedWork.js';
 import { seededRandom } from '../src/util/random.js';
@@ -93,6 +97,17 @@ describe('LexicalIndex.decodeInBackground', () => {
     await stopped;
     expect(latest.codedPostings()).toEqual(short);
     expect(replaced.codedPostings()).toEqual(all);
+  });
+
+  it('starts with a knowledge base given the index, whose pointVectorsSettled waits for it too', async () => {
+    const chunks = texts.map((t, i): Chunk => ({ id: `c${i}`, source: t.source, title: t.source, start: 0, end: t.text.length, text: t.text, sentences: [], ordinal: i }));
+    const noVectors = { index: { setEf: () => undefined } } as unknown as DenseIndex;
+    const lexical = LexicalIndex.deserialize(bytes, sources);
+    const kb = new KnowledgeBase([], chunks, noVectors, {} as Embeddings, { lexicalWeight: 0.5, hnswEf: 10 }, undefined, lexical);
+    // Vectors handed over later (a large store's): known at once not to come, the lexical decoding still running.
+    kb.usePointVectorsWhenReady(Promise.resolve(null));
+    await kb.pointVectorsSettled;
+    expect(lexical.codedPostings()).toEqual(short);
   });
 
   it('has nothing to do for a built index or a small one', async () => {

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import type { Embeddings } from '@langchain/core/embeddings';
 import { chunkDocument, type Chunk, type ChunkingOptions, type IndexedDocument } from '../chunk/chunker.js';
 import { HashingEmbeddings } from '../embed/hashingEmbeddings.js';
@@ -82,7 +83,8 @@ export class KnowledgeBase {
     });
     if (lexical && lexical.size !== chunks.length) throw new Error('lexical index does not match the chunk list');
     this.lexical = lexical ?? new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
-    this.pointVectorsSettled = this.lexical.decodeInBackground();
+    // Ahead of the first searches; not in a build worker, whose knowledge base is saved, never searched.
+    if (isMainThread) this.pointVectorsSettled = this.lexical.decodeInBackground();
     if (chunks.length > 0) vectors.index.setEf(options.hnswEf);
   }
 
@@ -124,7 +126,7 @@ export class KnowledgeBase {
 
   /**
    * Settles once vectors handed over later (`usePointVectorsWhenReady`) are in use, or known not to come, and the
-   * lexical postings are decoded (`LexicalIndex.decodeInBackground`, started by the constructor).
+   * lexical postings are decoded (`LexicalIndex.decodeInBackground`, started by the constructor on the main thread).
    */
   pointVectorsSettled: Promise<void> = Promise.resolve();
 
