@@ -8,6 +8,7 @@ import { PendingAcks } from './pendingAcks.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
 import { NO_MENTIONS } from './answering.js';
+import { BOUNDED_CACHES } from './caches.js';
 import { COMMANDS } from './commandList.js';
 import type { Logger } from './logger.js';
 
@@ -42,6 +43,8 @@ export function createClient(config: DiscordConfig, shards?: { ids: number[]; co
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
     // DMs arrive for channels the bot has never cached.
     partials: [Partials.Channel, Partials.Message],
+    // Users, members and messages are not kept beyond the event that brings them (src/discord/caches.ts).
+    ...BOUNDED_CACHES,
     // The default for every message, reply and edit; payloads also set it explicitly.
     allowedMentions: NO_MENTIONS,
     // Discord exempts interaction responses and edits from the bot's global limit of 50 requests/s, but
