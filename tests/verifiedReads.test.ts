@@ -55,6 +55,18 @@ for (const [where, settings] of [
       expect(await settledWorkers()).toBe(0);
     });
 
+    it('read a file marked `here` in the calling thread, the others as they come', async () => {
+      const { dir, files } = await generation();
+      const b = await fs.readFile(path.join(dir, 'b.bin'));
+      b[7] ^= 1;
+      await fs.writeFile(path.join(dir, 'b.bin'), b);
+      const reads = startVerifiedReads(dir, [{ ...files[0], here: true }, { ...files[1], here: true }, files[2]], settings);
+      expect((await reads.file('a.bin')).toString()).toBe('first file');
+      await expect(reads.file('b.bin')).rejects.toThrow(/b\.bin checksum mismatch/);
+      expect((await reads.file('c.bin')).byteLength).toBe(0);
+      expect(await settledWorkers()).toBe(0);
+    });
+
     it('refuse a damaged, a longer and a missing file by name, and still hand over the good ones', async () => {
       const { dir, files } = await generation();
       const b = await fs.readFile(path.join(dir, 'b.bin'));

@@ -219,7 +219,9 @@ function readGenerationFiles(dir: string, names: string[], files: Record<string,
   const wants = names.map((name) => {
     const want = files[name];
     if (!want) throw new Error(`manifest lists no checksum for ${name}`);
-    return { name, want, keep: keep(name, want.bytes) };
+    // The text, chunk table and IDF table are decoded first and are small: read here, so their decoding starts
+    // while the thread that checks the BM25 and vector files is still starting.
+    return { name, want, keep: keep(name, want.bytes), here: name === FILES.documents || name === FILES.chunks || name === FILES.idf };
   });
   const sizes = sizeMismatch(dir, files).then((why) => {
     if (why) throw new Error(why);

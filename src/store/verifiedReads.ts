@@ -11,11 +11,15 @@ import { readVerified, verifyFile, type FileChecksum } from './checksum.js';
  * worker, or when the thread cannot start, the same reads and checks run here instead (`checksum.ts`).
  */
 
-/** One file to read and check: `keep` false checks it without keeping it (an index too large to hold in memory). */
+/**
+ * One file to read and check: `keep` false checks it without keeping it (an index too large to hold in memory);
+ * `here` reads and checks it on the calling thread (a small file needed first: the thread takes ~25 ms to start).
+ */
 export interface VerifiedRead {
   name: string;
   want: FileChecksum;
   keep: boolean;
+  here?: boolean;
 }
 
 export type VerifiedReadsRequest = { dir: string; files: VerifiedRead[] };
@@ -46,12 +50,14 @@ export function runningVerifiedReadWorkers(): number {
 export function startVerifiedReads(dir: string, files: VerifiedRead[], settings: { workerFile?: string | null } = {}): VerifiedReads {
   const file = settings.workerFile === undefined ? workerFile() : settings.workerFile;
   const waiting = new Map(files.map((f) => [f.name, deferred<Buffer>()]));
-  const inThread = () => {
-    for (const f of files) {
+  const readHere = (list: VerifiedRead[]) => {
+    for (const f of list) {
       const read = f.keep ? readVerified(dir, f.name, f.want) : verifyFile(dir, f.name, f.want).then(() => Buffer.alloc(0));
       read.then(waiting.get(f.name)!.resolve, waiting.get(f.name)!.reject);
     }
   };
+  const onThread = files.filter((f) => !f.here);
+  const inThread = () => readHere(onThread);
   let worker: Worker | null = null;
   let stopped = false;
   const stop = () => {
@@ -60,7 +66,7 @@ export function startVerifiedReads(dir: string, files: VerifiedRead[], settings:
     worker = null;
     for (const d of waiting.values()) d.reject(new Error('the store load was stopped'));
   };
-  if (!file || files.length === 0) inThread();
+  if (!file || onThread.length === 0) inThread();
   else {
     try {
       worker = new Worker(file);
@@ -68,6 +74,8 @@ export function startVerifiedReads(dir: string, files: VerifiedRead[], settings:
       inThread();
     }
   }
+  // After the thread is asked to start: it takes longer to start than these take to read.
+  readHere(files.filter((f) => f.here));
   if (worker) {
     running++;
     let answered = 0;
@@ -83,7 +91,7 @@ export function startVerifiedReads(dir: string, files: VerifiedRead[], settings:
         inThread();
         return;
       }
-      for (const d of waiting.values()) d.reject(new Error(why));
+      for (const f of onThread) waiting.get(f.name)!.reject(new Error(why));
     };
     worker.on('message', (reply: VerifiedReadsReply) => {
       const d = waiting.get(reply.name);
@@ -91,7 +99,7 @@ export function startVerifiedReads(dir: string, files: VerifiedRead[], settings:
       answered++;
       if (reply.error !== undefined) d.reject(new Error(reply.error));
       else d.resolve(reply.bytes ? Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength) : Buffer.alloc(0));
-      if (answered === files.length && worker) {
+      if (answered === onThread.length && worker) {
         void worker.terminate();
         worker = null;
       }
@@ -100,9 +108,9 @@ export function startVerifiedReads(dir: string, files: VerifiedRead[], settings:
     worker.once('exit', (code) => {
       running--;
       worker = null;
-      if (answered < files.length) failRest(`the store reading thread stopped (exit code ${code})`);
+      if (answered < onThread.length) failRest(`the store reading thread stopped (exit code ${code})`);
     });
-    worker.postMessage({ dir, files } satisfies VerifiedReadsRequest);
+    worker.postMessage({ dir, files: onThread } satisfies VerifiedReadsRequest);
   }
   return {
     file(name) {
