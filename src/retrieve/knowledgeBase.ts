@@ -3,6 +3,7 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import { chunkDocument, type Chunk, type ChunkingOptions, type IndexedDocument } from '../chunk/chunker.js';
 import { HashingEmbeddings } from '../embed/hashingEmbeddings.js';
 import { LexicalIndex, DEFAULT_LEXICAL_OPTIONS, type LexicalOptions } from './lexicalIndex.js';
+import { PointChunks } from './pointChunks.js';
 import { buildVectors, wrapIndex, type DenseIndex, type ProgressFn } from '../store/vectorIndex.js';
 
 export interface SearchHit {
@@ -59,7 +60,7 @@ export class KnowledgeBase {
    */
   readonly pointOf: Int32Array;
   /** The chunks of each live HNSW point, in chunk order. */
-  private readonly chunksAt = new Map<number, number[]>();
+  private readonly chunksAt: PointChunks;
   constructor(
     readonly documents: IndexedDocument[],
     readonly chunks: Chunk[],
@@ -76,11 +77,7 @@ export class KnowledgeBase {
     }
     this.pointOf = pointOf ?? Int32Array.from(chunks, (_, i) => i);
     if (this.pointOf.length !== chunks.length) throw new Error('vector labels do not match the chunk list');
-    this.pointOf.forEach((label, i) => {
-      const list = this.chunksAt.get(label);
-      if (list) list.push(i);
-      else this.chunksAt.set(label, [i]);
-    });
+    this.chunksAt = new PointChunks(this.pointOf);
     if (lexical && lexical.size !== chunks.length) throw new Error('lexical index does not match the chunk list');
     this.lexical = lexical ?? new LexicalIndex(chunks.map((c) => ({ text: c.text, source: c.source })), options.lexical ?? DEFAULT_LEXICAL_OPTIONS);
     // Ahead of the first searches; not in a build worker, whose knowledge base is saved, never searched.
@@ -108,7 +105,7 @@ export class KnowledgeBase {
 
   /** The chunks (indexes) that HNSW point `label` stands for, in chunk order. */
   chunksOfPoint(label: number): number[] {
-    return this.chunksAt.get(label) ?? [];
+    return this.chunksAt.chunksOf(label);
   }
 
   /** HNSW points in use (the index may also hold points an incremental update marked deleted). */
