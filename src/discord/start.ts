@@ -9,6 +9,7 @@ import type { AnswerEngine } from '../answer/engine.js';
 import type { BriefingService } from '../service.js';
 import { PendingAcks } from './pendingAcks.js';
 import { decideShardRole, superviseShards, type ShardPlan, type ShardRole } from './sharding.js';
+import { collectGarbageNow } from './settleHeap.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -116,6 +117,9 @@ export async function startDiscordBot(env: Env = process.env): Promise<void> {
   // One failing interaction never takes the bot down; anything that escapes is logged, not fatal.
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
+  // What opening the briefing left behind goes now, before any interaction can arrive to wait on the pause.
+  const gcMs = collectGarbageNow();
+  log.info({ event: 'heap-settled', gcMs: Math.round(gcMs), rssMb: Math.round(process.memoryUsage().rss / 1e6) }, 'garbage of opening the briefing collected');
   try {
     await bot.start();
   } catch (error) {
