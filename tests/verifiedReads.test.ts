@@ -38,7 +38,7 @@ async function settledWorkers(): Promise<number> {
 }
 
 for (const [where, settings] of [
-  ['on its own thread', {}],
+  ['on its own thread', { minThreadBytes: 0 }],
   ['in the calling thread', { workerFile: null }],
 ] as const) {
   describe(`verified reads, ${where}`, () => {
@@ -93,8 +93,15 @@ for (const [where, settings] of [
 
 it('verified reads: a thread that cannot start leaves the work to the calling thread', async () => {
   const { dir, files } = await generation();
-  const reads = startVerifiedReads(dir, files, { workerFile: path.join(dir, 'no-such-worker.js') });
+  const reads = startVerifiedReads(dir, files, { workerFile: path.join(dir, 'no-such-worker.js'), minThreadBytes: 0 });
   expect((await reads.file('a.bin')).toString()).toBe('first file');
   await expect(reads.file('c.bin')).resolves.toHaveLength(0);
   expect(await settledWorkers()).toBe(0);
+});
+
+it('verified reads: files too small to be worth a thread are read and checked in the calling thread', async () => {
+  const { dir, files } = await generation();
+  const reads = startVerifiedReads(dir, files);
+  expect(runningVerifiedReadWorkers()).toBe(0); // 3 MB: under the threshold, no thread started
+  expect((await reads.file('b.bin')).byteLength).toBe(3 * 1024 * 1024 + 5);
 });
