@@ -171,7 +171,10 @@ async function benchSize(targetChunks: number, pool: string[], queries: string[]
     // "load ms" is a restart's: the seeds settled (SEED_SETTLE_MS), hashed once more and remembered by the hash
     // cache, so this open checks them by stat, as a bot restarting on an unchanged briefing does.
     await new Promise((resolve) => setTimeout(resolve, SEED_SETTLE_MS + 100));
-    if ((await openKnowledgeBase(config)).rebuiltBecause) throw new Error('bench store was rebuilt on load');
+    const settledOpen = await openKnowledgeBase(config);
+    if (settledOpen.rebuiltBecause) throw new Error('bench store was rebuilt on load');
+    // A restart has no other store decoding its postings in the background (see LexicalIndex.decodeInBackground).
+    await settledOpen.kb.pointVectorsSettled;
     started = performance.now();
     const loaded = await openKnowledgeBase(config);
     const loadMs = performance.now() - started;
