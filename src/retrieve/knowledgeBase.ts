@@ -179,7 +179,7 @@ export class KnowledgeBase {
   }
 
   /** Exact cosine similarity of a stored chunk to a query vector. */
-  private similarity(vector: number[], index: number): number {
+  private similarity(vector: number[], index: number, qnorm = squaredNorm(vector)): number {
     const point = this.cachedVector(index);
     let dot = 0;
     let norm = 0;
@@ -187,8 +187,6 @@ export class KnowledgeBase {
       dot += point[i] * vector[i];
       norm += point[i] * point[i];
     }
-    let qnorm = 0;
-    for (const v of vector) qnorm += v * v;
     return norm && qnorm ? dot / Math.sqrt(norm * qnorm) : 0;
   }
 
@@ -210,7 +208,8 @@ export class KnowledgeBase {
     const maxLexical = lexical.length ? lexical[0].score : 0;
     // HNSW already measured the dense candidates exactly; only lexical-only ones need their vector read.
     const denseSim = new Map(dense.map((d) => [d.index, d.similarity]));
-    const similarities = candidates.map((index) => Math.max(0, denseSim.get(index) ?? this.similarity(vector, index)));
+    const qnorm = squaredNorm(vector); // once per query, not once per candidate re-scored
+    const similarities = candidates.map((index) => Math.max(0, denseSim.get(index) ?? this.similarity(vector, index, qnorm)));
     const maxDense = Math.max(0, ...similarities);
     const w = this.options.lexicalWeight;
     const scored = candidates.map((index, i) => {
@@ -228,4 +227,10 @@ export class KnowledgeBase {
       dense: s.dense,
     }));
   }
+}
+
+function squaredNorm(vector: number[]): number {
+  let sum = 0;
+  for (const v of vector) sum += v * v;
+  return sum;
 }
