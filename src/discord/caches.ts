@@ -5,8 +5,8 @@ import { Options, type ClientOptions, type GuildMember, type User } from 'discor
  * the event in hand (interaction.user, message.author, the permissions Discord sends with an interaction, a
  * thread's history fetched from Discord), never back from a cache; so none is kept, except the bot's own user
  * (client.user) and member (guild.members.me: its permissions in a channel, for mentions). By default discord.js
- * keeps every user and member that ever asked, and 200 messages per channel: ~20 MB more resident after 200
- * questions from distinct users, without bound.
+ * keeps every user and member that ever asked, and 200 messages per channel, without bound (measured: +1.7 MB of
+ * live heap over 200 questions from distinct users; 1.0 MB with these limits).
  */
 export const BOUNDED_CACHES: Pick<ClientOptions, 'makeCache' | 'sweepers'> = {
   makeCache: Options.cacheWithLimits({

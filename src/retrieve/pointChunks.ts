@@ -7,6 +7,11 @@
  */
 const DENSE_LABELS_FACTOR = 4;
 
+/** Whether labels up to `maxLabel`, `count` of them, are looked up in an array as long as the largest (else a Map). */
+export function labelsFitAnArray(maxLabel: number, count: number): boolean {
+  return maxLabel + 1 <= DENSE_LABELS_FACTOR * count + 1024;
+}
+
 export class PointChunks {
   /** Chunk index → the next chunk of the same point, or -1. */
   private readonly next: Int32Array;
@@ -21,7 +26,7 @@ export class PointChunks {
     for (let i = 0; i < n; i++) if (pointOf[i] > maxLabel) maxLabel = pointOf[i];
     // Filled from the last chunk back, so each point's list is in chunk order.
     let size = 0;
-    if (maxLabel + 1 <= DENSE_LABELS_FACTOR * n + 1024) {
+    if (labelsFitAnArray(maxLabel, n)) {
       const first = new Int32Array(maxLabel + 1).fill(-1);
       for (let i = n - 1; i >= 0; i--) {
         const label = pointOf[i];

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import zlib from 'node:zlib';
+import { HEADER_BYTES, levelZeroEnd } from './pointVectors.js';
 
 /**
  * The parts of an hnswlib index file that hnswlib's `loadIndex` follows while it reads the file (hnswalg.h, as
@@ -10,17 +11,13 @@ import zlib from 'node:zlib';
  * being computed; the index is used only after that has passed too. On a 10k-chunk store this part is ~0.2% of
  * the file, and hnswlib's read (~35 ms) no longer waits for the checksum of 42 MB.
  */
-const HEADER_BYTES = 96;
-
 type Crc32 = (data: Uint8Array, value?: number) => number;
 const crc32 = (zlib as unknown as { crc32?: Crc32 }).crc32;
 
 /** Where the upper-level links start in a file of `fileBytes` whose header is `header`, or null when the header does not add up. */
 function linksStart(header: Uint8Array, fileBytes: number): number | null {
   if (header.byteLength < HEADER_BYTES) return null;
-  const view = new DataView(header.buffer, header.byteOffset, HEADER_BYTES);
-  const size = (at: number) => (view.getUint32(at + 4, true) === 0 ? view.getUint32(at, true) : NaN);
-  const start = HEADER_BYTES + size(16) * size(24); // cur_element_count records of size_data_per_element bytes
+  const start = levelZeroEnd(header);
   return Number.isFinite(start) && start <= fileBytes ? start : null;
 }
 

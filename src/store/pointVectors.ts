@@ -1,5 +1,6 @@
 import { close, closeSync, fstat, open, read, readSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { labelsFitAnArray } from '../retrieve/pointChunks.js';
 
 /**
  * The stored vectors of an hnswlib index file, kept in memory at load, by label. Hybrid search re-scores
@@ -15,11 +16,9 @@ import { promisify } from 'node:util';
  * this), not copies: every record size and offset in the layout is a multiple of 4, so a 4-byte aligned buffer
  * gives aligned Float32Array views. The links around them stay in memory too, a few percent of the file.
  */
-const HEADER_BYTES = 96;
+export const HEADER_BYTES = 96;
 /** Above this the file is not kept in memory (a 100k-chunk store would double); `getPoint` with a bounded cache then. */
 export const POINT_VECTORS_MAX_BYTES = 64 * 1024 * 1024;
-/** Labels are looked up in an array as long as the largest label when it is at most this many times the count. */
-const DENSE_LABELS_FACTOR = 4;
 
 export interface PointVectors {
   /** The vector hnswlib stores for `label`, or undefined when the index has no such label. */
@@ -44,6 +43,16 @@ interface IndexLayout {
 /** A size_t (little-endian uint64) at a 4-byte aligned offset of `words`, or NaN when it does not fit in 32 bits. */
 function sizeAt(words: Uint32Array, at: number): number {
   return words[(at >>> 2) + 1] === 0 ? words[at >>> 2] : NaN;
+}
+
+/**
+ * Where the level-0 records end in a file whose first `HEADER_BYTES` are `header` (the upper-level links follow:
+ * `indexStructure.ts`); NaN when a count does not fit in 32 bits.
+ */
+export function levelZeroEnd(header: Uint8Array): number {
+  const words = new Uint32Array(HEADER_BYTES / 4);
+  new Uint8Array(words.buffer).set(header.subarray(0, HEADER_BYTES));
+  return HEADER_BYTES + sizeAt(words, 16) * sizeAt(words, 24); // cur_element_count records of size_data_per_element bytes
 }
 
 /** The layout from the file's first `HEADER_BYTES` (as 32-bit words), or null when it does not add up for a file of `fileBytes`. */
@@ -161,7 +170,7 @@ export async function pointVectorsOnDisk(file: string, dimensions: number, block
 function slotTable(labels: Float64Array): ((label: number) => number) | null {
   let maxLabel = -1;
   for (const label of labels) if (label > maxLabel) maxLabel = label;
-  if (maxLabel + 1 <= DENSE_LABELS_FACTOR * labels.length + 1024) {
+  if (labelsFitAnArray(maxLabel, labels.length)) {
     const slots = new Int32Array(maxLabel + 1).fill(-1);
     for (let i = 0; i < labels.length; i++) {
       if (slots[labels[i]] !== -1) return null;

@@ -209,9 +209,7 @@ function readGenerationFiles(dir: string, names: string[], files: Record<string,
   if (!files) {
     const reads = new Map(
       names.map((name) => {
-        const read = fs.stat(path.join(dir, name)).then(async ({ size }) => (keep(name, size) ? readWhole(path.join(dir, name), size) : null));
-        read.catch(() => undefined);
-        return [name, read];
+        return [name, settle(fs.stat(path.join(dir, name)).then(async ({ size }) => (keep(name, size) ? readWhole(path.join(dir, name), size) : null)))];
       }),
     );
     return { bytes: (name) => reads.get(name)!, indexReadable: async () => undefined, stop: () => undefined };
@@ -235,11 +233,12 @@ function readGenerationFiles(dir: string, names: string[], files: Record<string,
   };
   const structure = files[FILES.index]?.structure;
   const indexStructure = structure
-    ? structureChecksum(path.join(dir, FILES.index)).then((actual) => {
-        if (actual !== structure) throw new Error(`${FILES.index} structure checksum mismatch`);
-      })
+    ? settle(
+        structureChecksum(path.join(dir, FILES.index)).then((actual) => {
+          if (actual !== structure) throw new Error(`${FILES.index} structure checksum mismatch`);
+        }),
+      )
     : null;
-  indexStructure?.catch(() => undefined);
   return {
     bytes,
     indexReadable: async () => {
